@@ -1,0 +1,7 @@
+"""Mesa agents of parksim and their pure decision kernels (``agents.choice``)."""
+
+from .enterprise import Enterprise
+from .government import Government
+from .park import Park, Platform
+
+__all__ = ["Enterprise", "Government", "Park", "Platform"]

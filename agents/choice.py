@@ -1,0 +1,227 @@
+"""Pure, vectorised decision kernels shared by both drivers.
+
+Arrays in, arrays out, an explicit :class:`numpy.random.Generator`; no model, no Mesa, no I/O.
+A deciding firm chooses among ``stay``, ``upgrade``, ``exit`` and ``relocate`` to one of ``J``
+destination parks sampled uniformly from the parks that accept firms (multinomial logit with
+sampled alternatives, as in UrbanSim's location choice). Utilities follow DESIGN.md §4; all money
+terms are divided by the firm's revenue scale so coefficients are per unit of annual revenue.
+
+Column layout of a utility matrix: 0 stay, 1 upgrade, 2 exit, 3.. 3+J-1 the sampled destinations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+STAY, UPGRADE, EXIT, MOVE = 0, 1, 2, 3
+N_FIXED = 3  # stay, upgrade, exit
+ACTIONS = ("stay", "upgrade", "exit", "relocate")
+
+
+@dataclass(frozen=True)
+class ChoiceParams:
+    """Coefficients of the utilities (from ``behavior``, ``subsidy`` and ``land`` configs)."""
+
+    logit_scale: float
+    horizon_years: float
+    asc_upgrade: float
+    asc_exit: float
+    asc_move: float
+    fixed_cost_share: float
+    moving_cost_fixed: float
+    moving_cost_per_mu: float
+    distance_per_10km: float
+    county_line: float
+    agglomeration: float
+    leading_match: float
+    main_platform_pull: float
+    destination_size: float
+    evaluation_pressure_d: float
+    vacating_pressure: float
+    upgrade_gain: float
+    upgrade_cost_share: float
+    upgrade_energy_cut: float
+    upgrade_subsidy_share: float
+    relocation_per_mu: float
+    relocation_to_main_only: bool
+    land_resale_share: float
+
+
+@dataclass
+class DeciderRows:
+    """Attributes of the deciding firms (length-n arrays)."""
+
+    park: np.ndarray  # int, current park index
+    sector: np.ndarray  # int
+    land: np.ndarray  # mu
+    scale: np.ndarray  # base revenue, 万元/yr (normaliser of money terms)
+    revenue: np.ndarray  # current revenue, 万元/yr
+    margin: np.ndarray  # sector profit margin on revenue
+    class_d: np.ndarray  # bool, D class in the last evaluation
+    relief: np.ndarray  # share of land-use tax waived by class
+    surcharge_cost: np.ndarray  # electricity surcharge, 万元/yr at current output
+    ladder_gain: np.ndarray  # ladder reward an upgrade would trigger, 万元
+
+
+@dataclass
+class ParkView:
+    """Per-park attributes seen by deciders this quarter (length-P arrays, P×S, P×P)."""
+
+    county: np.ndarray  # int
+    is_main: np.ndarray  # bool
+    land_price: np.ndarray  # market price 万元/mu
+    land_tax: np.ndarray  # land-use tax 万元/mu/yr before class relief
+    premium: np.ndarray  # log productivity premium of the location
+    vacating: np.ndarray  # bool: vacating has started (stay/upgrade carry pressure, upgrade barred)
+    no_stay: np.ndarray  # bool: past the vacating deadline, staying is not allowed
+    compensation: np.ndarray  # vacating compensation 万元/mu offered to leavers (0 if none)
+    remaining: np.ndarray  # remaining land capacity, mu (<= 0 for parks that accept nobody)
+    sector_share: np.ndarray  # P×S share of each park's output by sector
+    leading: np.ndarray  # P×S bool, the park's (platform's) leading sectors
+    distance_km: np.ndarray  # P×P
+
+
+def sample_destinations(rng: np.random.Generator, n: int, accepting: np.ndarray,
+                        j: int) -> np.ndarray:
+    """Sample ``j`` destination parks per decider uniformly (with replacement) from ``accepting``.
+
+    Returns an (n, j) int array of park indices, or an (n, 0) array when no park accepts firms.
+    """
+    if accepting.size == 0 or n == 0:
+        return np.empty((n, 0 if accepting.size == 0 else j), dtype=np.int64)
+    return accepting[rng.integers(0, accepting.size, size=(n, j))]
+
+
+def utilities(rows: DeciderRows, dest: np.ndarray, parks: ParkView,
+              p: ChoiceParams) -> tuple[np.ndarray, np.ndarray]:
+    """Utilities and availability of every alternative: (n, 3+J) float and bool arrays."""
+    n, j = dest.shape
+    lam_h = p.logit_scale * p.horizon_years
+    lam = p.logit_scale
+    s = rows.scale
+    here = rows.park
+    land = rows.land
+    fixed = p.fixed_cost_share * s
+    tax_here = parks.land_tax[here] * land * (1.0 - rows.relief)
+    profit_here = rows.margin * rows.revenue - fixed - tax_here - rows.surcharge_cost
+    vacating = parks.vacating[here]
+    comp = parks.compensation[here]
+    # what leaving the current plot returns: vacating compensation, else a resale of the plot
+    liquidation = np.where(comp > 0, comp, p.land_resale_share * parks.land_price[here]) * land
+
+    u = np.empty((n, N_FIXED + j))
+    avail = np.ones((n, N_FIXED + j), dtype=bool)
+
+    pressure = p.evaluation_pressure_d * rows.class_d + p.vacating_pressure * vacating
+    u[:, STAY] = lam_h * profit_here / s - pressure
+    avail[:, STAY] = ~parks.no_stay[here]
+
+    rev_up = rows.revenue * np.exp(p.upgrade_gain)
+    profit_up = (rows.margin * rev_up - fixed - tax_here
+                 - rows.surcharge_cost * (1.0 - p.upgrade_energy_cut) * np.exp(p.upgrade_gain))
+    one_off_up = (p.upgrade_cost_share * rows.revenue * (1.0 - p.upgrade_subsidy_share)
+                  - rows.ladder_gain)
+    u[:, UPGRADE] = p.asc_upgrade + lam_h * profit_up / s - lam * one_off_up / s
+    avail[:, UPGRADE] = ~vacating & ~parks.no_stay[here]
+
+    u[:, EXIT] = p.asc_exit + lam * liquidation / s
+
+    if j:
+        h = here[:, None]
+        rel_rev = rows.revenue[:, None] * np.exp(parks.premium[dest] - parks.premium[h])
+        tax_dest = parks.land_tax[dest] * (land * (1.0 - rows.relief))[:, None]
+        profit_dest = (rows.margin[:, None] * rel_rev - fixed[:, None] - tax_dest
+                       - rows.surcharge_cost[:, None])
+        subsidy_ok = vacating[:, None] & (parks.is_main[dest] | (not p.relocation_to_main_only))
+        one_off = (p.moving_cost_fixed + (p.moving_cost_per_mu + parks.land_price[dest]) * land[:, None]
+                   - liquidation[:, None] - p.relocation_per_mu * land[:, None] * subsidy_ok)
+        sec = rows.sector[:, None]
+        u[:, N_FIXED:] = (
+            p.asc_move
+            + lam_h * profit_dest / s[:, None]
+            - lam * one_off / s[:, None]
+            - p.distance_per_10km * parks.distance_km[h, dest] / 10.0
+            - p.county_line * (parks.county[dest] != parks.county[h])
+            + p.agglomeration * parks.sector_share[dest, sec]
+            + p.leading_match * parks.leading[dest, sec]
+            + p.main_platform_pull * parks.is_main[dest]
+            + p.destination_size * np.log1p(np.maximum(parks.remaining[dest], 0.0))
+        )
+        avail[:, N_FIXED:] = (dest != h) & (parks.remaining[dest] >= land[:, None])
+    return u, avail
+
+
+def mnl_probabilities(u: np.ndarray, avail: np.ndarray) -> np.ndarray:
+    """Multinomial-logit choice probabilities over the available alternatives (rows sum to 1)."""
+    x = np.where(avail, u, -np.inf)
+    x = x - x.max(axis=1, keepdims=True)
+    e = np.exp(x)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def choose(u: np.ndarray, avail: np.ndarray,
+           rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Draw logit choices by the Gumbel-max trick.
+
+    Returns ``(choice, fallback)``: the chosen column per row, and the best non-relocation
+    column under the *same* taste shocks, used when a chosen destination turns out to be full
+    (random-utility consistent second choice). Every row must have an available alternative
+    among stay/upgrade/exit (exit always is).
+    """
+    gumbel = -np.log(-np.log(rng.random(u.shape)))
+    x = np.where(avail, u + gumbel, -np.inf)
+    choice = x.argmax(axis=1)
+    fallback = x[:, :N_FIXED].argmax(axis=1)
+    return choice, fallback
+
+
+def action_of(choice: np.ndarray) -> np.ndarray:
+    """Map utility columns to action codes (STAY, UPGRADE, EXIT, MOVE)."""
+    return np.minimum(choice, MOVE)
+
+
+def resolve_capacity(dest: np.ndarray, land: np.ndarray, remaining: np.ndarray,
+                     priority: np.ndarray) -> np.ndarray:
+    """Accept claims on park land in ``priority`` order, first come first served.
+
+    ``dest`` and ``land`` describe n claims; ``priority`` is a permutation of ``range(n)`` giving
+    the order in which claims are served; ``remaining`` is the free land per park. A claim is
+    accepted iff its land fits in what is left of its park after the claims served before it
+    (claims that do not fit are skipped, later smaller ones may still fit): exactly the outcome
+    of serving the claims one by one, as the agent driver does. Returns a bool mask (n,).
+    """
+    n = dest.size
+    accepted = np.zeros(n, dtype=bool)
+    if n == 0:
+        return accepted
+    order = priority[np.argsort(dest[priority], kind="stable")]  # by park, priority within park
+    d = dest[order]
+    lnd = land[order]
+    starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
+    ends = np.r_[starts[1:], n]
+    csum = np.cumsum(lnd)
+    base = np.r_[0.0, csum][starts]
+    within = csum - np.repeat(base, ends - starts)
+    cap = np.repeat(remaining[d[starts]], ends - starts)
+    ok = within <= cap + 1e-9
+    # a prefix of each park's queue fits; past the first overflow serve the rest one by one
+    acc = ok.copy()
+    for s, e in zip(starts, ends):
+        if ok[e - 1]:
+            continue
+        k = s + int(np.argmin(ok[s:e]))  # first claim that overflowed
+        left = remaining[d[s]] - (within[k - 1] if k > s else 0.0)
+        acc[k:e] = False
+        idx = k
+        while idx < e:
+            fits = np.flatnonzero(lnd[idx:e] <= left + 1e-9)
+            if fits.size == 0:
+                break
+            idx += int(fits[0])
+            acc[idx] = True
+            left -= lnd[idx]
+            idx += 1
+    accepted[order] = acc
+    return accepted
