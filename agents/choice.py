@@ -78,6 +78,7 @@ class ParkView:
     no_stay: np.ndarray  # bool: past the vacating deadline, staying is not allowed
     compensation: np.ndarray  # vacating compensation 万元/mu offered to leavers (0 if none)
     remaining: np.ndarray  # remaining land capacity, mu (<= 0 for parks that accept nobody)
+    log_size: np.ndarray  # log(free land / mean free land of accepting parks): scale-free size
     sector_share: np.ndarray  # P×S share of each park's output by sector
     leading: np.ndarray  # P×S bool, the park's (platform's) leading sectors
     distance_km: np.ndarray  # P×P
@@ -147,7 +148,7 @@ def utilities(rows: DeciderRows, dest: np.ndarray, parks: ParkView,
             + p.agglomeration * parks.sector_share[dest, sec]
             + p.leading_match * parks.leading[dest, sec]
             + p.main_platform_pull * parks.is_main[dest]
-            + p.destination_size * np.log1p(np.maximum(parks.remaining[dest], 0.0))
+            + p.destination_size * parks.log_size[dest]
         )
         avail[:, N_FIXED:] = (dest != h) & (parks.remaining[dest] >= land[:, None])
     return u, avail

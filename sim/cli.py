@@ -15,7 +15,8 @@ from .config import ConfigError, register_configs
 def _task(cfg: DictConfig) -> dict:
     from .runner import format_summary, simulate, write_run
 
-    logging.getLogger("MESA").setLevel(logging.WARNING)
+    for name in ("MESA", "matplotlib"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     out_dir = HydraConfig.get().runtime.output_dir
     try:
         result = simulate(cfg, progress=bool(cfg.output.progress) and sys.stderr.isatty())

@@ -19,13 +19,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import ParkConsolidationModel
 
 EVENT_KINDS = ("relocation", "exit", "entry", "upgrade", "promotion")
+SUBSIDY_KINDS = ("relocation", "upgrade", "ladder", "attraction")
 COUNTERS = ("entered", "exited", "relocated_in", "relocated_out", "upgraded", "promoted",
-            "land_vacated_mu", "subsidies_paid", "compensation_paid")
+            "land_vacated_mu", "compensation_paid") + tuple(f"subsidy_{k}" for k in SUBSIDY_KINDS)
 TIMESERIES_COLUMNS = (
     "quarter", "step", "year", "role", "firms", "output", "value_added", "tax", "jobs",
     "land_in_use_mu", "capacity_mu", "new_land_mu", "land_vacated_mu", "entered", "exited",
     "relocated_in", "relocated_out", "upgraded", "promoted", "tax_per_mu", "va_per_mu",
-    "subsidies_paid", "compensation_paid", "net_fiscal",
+    "subsidies_paid", *(f"subsidy_{k}" for k in SUBSIDY_KINDS), "compensation_paid",
+    "net_fiscal",
 )
 
 
@@ -71,13 +73,11 @@ class Recorder:
                             origin.copy(), dest.copy(),
                             np.full(n, -1) if detail is None else np.asarray(detail).copy()))
 
-    def add_money(self, park: np.ndarray, subsidy=None, compensation=None) -> None:
-        P = self.model.parks.n
-        if subsidy is not None and len(park):
-            self.counters["subsidies_paid"] += np.bincount(park, weights=subsidy, minlength=P)
-        if compensation is not None and len(park):
-            self.counters["compensation_paid"] += np.bincount(park, weights=compensation,
-                                                              minlength=P)
+    def add_money(self, kind: str, park: np.ndarray, amount: np.ndarray) -> None:
+        """Book a payment (万元) of ``kind`` (a subsidy kind or 'compensation') by park."""
+        if len(park):
+            key = "compensation_paid" if kind == "compensation" else f"subsidy_{kind}"
+            self.counters[key] += np.bincount(park, weights=amount, minlength=self.model.parks.n)
 
     def add_vacated(self, park: np.ndarray, land: np.ndarray) -> None:
         if len(park):
@@ -142,6 +142,7 @@ class Recorder:
             land = row["land_in_use_mu"]
             row["tax_per_mu"] = 4 * row["tax"] / land if land > 0 else 0.0
             row["va_per_mu"] = 4 * row["value_added"] / land if land > 0 else 0.0
+            row["subsidies_paid"] = sum(row[f"subsidy_{k}"] for k in SUBSIDY_KINDS)
             row["net_fiscal"] = row["tax"] - row["subsidies_paid"] - row["compensation_paid"]
             row["firms"] = int(row["firms"])
             for k in ("entered", "exited", "relocated_in", "relocated_out", "upgraded",
@@ -188,6 +189,7 @@ class Recorder:
         n_year = min(4, len(self.park_quarters) - 1)
         recent = self.park_quarters[-n_year:] if n_year > 0 else [last]
         flows = {k: sum(q[k] for q in self.park_quarters[1:]) for k in COUNTERS}
+        flows["subsidies_paid"] = sum(flows[f"subsidy_{k}"] for k in SUBSIDY_KINDS)
         sched = m.exit_schedule
         labels = lambda steps: np.array([  # noqa: E731
             quarter_label(int(s), m.params.time_start) if s < m.params.n_steps * 10 else ""

@@ -229,12 +229,15 @@ class ParkConsolidationModel(mesa.Model):
         share = np.divide(by_ps, tot, out=np.zeros_like(by_ps), where=tot > 0)
         vacating = sched.vacating(self.t)
         remaining = np.where(self.accepts, self.capacity - self.land_in_use, -1.0)
+        free = remaining > 0
+        mean_free = remaining[free].mean() if free.any() else 1.0
+        log_size = np.where(free, np.log(np.maximum(remaining, 1e-9) / mean_free), -np.inf)
         self.view = K.ParkView(
             county=parks.county, is_main=self.is_main, land_price=parks.land_price,
             land_tax=parks.land_tax, premium=self.premium, vacating=vacating,
             no_stay=sched.past_deadline(self.t),
             compensation=np.where(vacating, self.params.vacating_compensation_per_mu, 0.0),
-            remaining=remaining, sector_share=share, leading=parks.leading,
+            remaining=remaining, log_size=log_size, sector_share=share, leading=parks.leading,
             distance_km=parks.distance_km,
         )
         self.accepting = np.flatnonzero(remaining > 0)
@@ -300,7 +303,7 @@ class ParkConsolidationModel(mesa.Model):
         up = rows[action == K.UPGRADE]
         if up.size:
             cost = p.choice.upgrade_cost_share * f.revenue[up]
-            rec.add_money(f.park[up], subsidy=cost * p.choice.upgrade_subsidy_share)
+            rec.add_money("upgrade", f.park[up], cost * p.choice.upgrade_subsidy_share)
             f.z_level[up] += p.choice.upgrade_gain
             f.energy_eff[up] *= 1.0 - p.choice.upgrade_energy_cut
             f.emission_eff[up] *= 1.0 - p.choice.upgrade_energy_cut
@@ -316,8 +319,8 @@ class ParkConsolidationModel(mesa.Model):
             self.land_in_use -= np.bincount(origin, weights=land, minlength=P)
             from_vac = vac[origin]
             rec.add_vacated(origin[from_vac], land[from_vac])
-            rec.add_money(origin, compensation=np.where(
-                from_vac, p.vacating_compensation_per_mu * land, 0.0))
+            rec.add_money("compensation", origin[from_vac],
+                          p.vacating_compensation_per_mu * land[from_vac])
 
         ex = rows[action == K.EXIT]
         if ex.size:
@@ -333,7 +336,7 @@ class ParkConsolidationModel(mesa.Model):
             land = f.land[mv]
             self.land_in_use += np.bincount(dest, weights=land, minlength=P)
             ok = vac[origin] & (self.is_main[dest] | (not p.choice.relocation_to_main_only))
-            rec.add_money(dest, subsidy=np.where(ok, p.choice.relocation_per_mu * land, 0.0))
+            rec.add_money("relocation", dest[ok], p.choice.relocation_per_mu * land[ok])
             rec.event("relocation", f.id[mv], origin, dest)
             f.park[mv] = dest
             self._update_revenue_rows(mv)
@@ -370,8 +373,8 @@ class ParkConsolidationModel(mesa.Model):
         self.next_id += n
         self.land_in_use += np.bincount(cols["park"], weights=cols["land"], minlength=parks.n)
         self._set_class_costs(rows)
-        self.recorder.add_money(cols["park"], subsidy=p.attraction_per_mu * cols["land"]
-                                * self.is_main[cols["park"]])
+        self.recorder.add_money("attraction", cols["park"],
+                                p.attraction_per_mu * cols["land"] * self.is_main[cols["park"]])
         self.recorder.event("entry", cols["id"], np.full(rows.size, -1), cols["park"])
         if self._enterprises_built:
             for r in rows:
@@ -400,6 +403,6 @@ class ParkConsolidationModel(mesa.Model):
             tf = self.world.firm_draw.tax_stage_factor
             f.tax_eff[rows] *= tf[f.stage[rows] + 1] / tf[f.stage[rows]]
             f.stage[rows] += 1
-            self.recorder.add_money(f.park[rows], subsidy=reward[promote])
+            self.recorder.add_money("ladder", f.park[rows], reward[promote])
             self.recorder.event("promotion", f.id[rows], f.park[rows], f.park[rows],
                                 detail=f.stage[rows])
