@@ -1,4 +1,8 @@
-"""Command line: ``parksim [overrides]`` and ``python -m sim [overrides]`` (Hydra)."""
+"""Command line: ``parksim [overrides]`` and ``python -m sim [overrides]`` (Hydra).
+
+Configuration errors (a wrong key, a wrong type, an out-of-range value, an unknown park id)
+are reported as one line on stderr with exit status 2, before anything is run or written.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,31 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from .config import ConfigError, register_configs
+from .config import ConfigError, register_configs, validate
+
+EXIT_CONFIG_ERROR = 2
+
+
+def _fail(exc: ConfigError) -> None:
+    print(f"parksim: config error: {exc}", file=sys.stderr)
+    sys.exit(EXIT_CONFIG_ERROR)
+
+
+def _user_overrides(argv: list[str]) -> list[str] | None:
+    """Overrides of a single run (None for a multirun or Hydra's own flags)."""
+    if any(a in ("-m", "--multirun") or a.startswith("--") or a.startswith("-") for a in argv):
+        return None
+    return [a for a in argv if not a.lstrip("+~").startswith("hydra")]
+
+
+def check_config(overrides: list[str]) -> None:
+    """Compose and validate the config as the run will see it; raises ConfigError."""
+    from .runner import compose_config
+    from .scenario import load_registry
+
+    cfg = compose_config(overrides)
+    registry = load_registry(cfg.scenario.data_dir)
+    validate(cfg, park_ids=set(registry.parks["park_id"]))
 
 
 def _task(cfg: DictConfig) -> dict:
@@ -21,8 +49,7 @@ def _task(cfg: DictConfig) -> dict:
     try:
         result = simulate(cfg, progress=bool(cfg.output.progress) and sys.stderr.isatty())
     except ConfigError as exc:
-        print(f"parksim: config error: {exc}", file=sys.stderr)
-        sys.exit(2)
+        _fail(exc)
     o = cfg.output
     write_run(result, out_dir, figures=o.figures, csv=o.csv, firms=o.firms_table)
     if o.summary:
@@ -33,6 +60,12 @@ def _task(cfg: DictConfig) -> dict:
 
 def main() -> None:
     register_configs()
+    overrides = _user_overrides(sys.argv[1:])
+    if overrides is not None:
+        try:
+            check_config(overrides)
+        except ConfigError as exc:
+            _fail(exc)
     hydra.main(config_path="pkg://configs", config_name="config", version_base="1.3")(_task)()
 
 

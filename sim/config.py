@@ -150,18 +150,38 @@ class ParksimConfig:
 
 
 def register_configs() -> None:
-    """Register the schema so that ``configs/config.yaml`` can extend it (typos fail at once)."""
-    cs = ConfigStore.instance()
-    cs.store(name="parksim_schema", node=ParksimConfig)
-    for group, node in (
-        ("scenario", ScenarioConfig),
-        ("land", LandConfig),
-        ("subsidy", SubsidyConfig),
-        ("evaluation", EvaluationConfig),
-        ("exit_strategy", ExitStrategyConfig),
-        ("behavior", BehaviorConfig),
-    ):
-        cs.store(group=group, name=f"{group}_schema", node=node)
+    """Register the schema so that ``configs/config.yaml`` extends it (typos fail at once)."""
+    ConfigStore.instance().store(name="parksim_schema", node=ParksimConfig)
+
+
+def explain_config_exception(exc: BaseException) -> str:
+    """One line for a Hydra/OmegaConf composition error: the key and what is allowed."""
+    import dataclasses
+
+    from omegaconf.errors import ConfigAttributeError, ConfigKeyError, ValidationError
+
+    cause = exc.__cause__ or exc
+    text = str(exc)
+    key = getattr(cause, "full_key", None)
+    if isinstance(cause, (ConfigAttributeError, ConfigKeyError)) and key:
+        parent_key, _, name = key.rpartition(".")
+        node = ParksimConfig()
+        for part in parent_key.split(".") if parent_key else []:
+            node = getattr(node, part, None)
+        allowed = ([f.name for f in dataclasses.fields(node)]
+                   if dataclasses.is_dataclass(node) else [])
+        where = parent_key or "the top level"
+        hint = f"; allowed keys of {where}: {', '.join(allowed)}" if allowed else ""
+        return f"unknown config key '{key}'{hint}"
+    if isinstance(cause, ValidationError) and key:
+        msg = str(cause).splitlines()[0]
+        return f"{key}: {msg}"
+    m = re.search(r"Could not find '([^/']+)/([^']+)'.*?Available options in '[^']+':\n(.*?)"
+                  r"(?:\nConfig search path|$)", text, re.S)
+    if m:
+        opts = [o.strip() for o in m.group(3).split("\n") if o.strip()]
+        return f"{m.group(1)}={m.group(2)}: unknown option; available: {', '.join(opts)}"
+    return " ".join(text.split())
 
 
 # --------------------------------------------------------------------------- quarters
@@ -231,6 +251,13 @@ LADDER_STEPS = ("individual_to_micro", "micro_to_above_size", "above_size_to_joi
 
 def validate(cfg: Any, park_ids: set[str] | None = None) -> None:
     """Domain rules for a composed config. Raises :class:`ConfigError` with one clear line."""
+    import dataclasses
+
+    known = {f.name for f in dataclasses.fields(ParksimConfig)}
+    extra = sorted(set(cfg.keys()) - known)
+    if extra:
+        raise ConfigError(f"unknown config key(s) {extra}; allowed top-level keys: "
+                          f"{', '.join(sorted(known))}")
     if cfg.driver not in DRIVERS:
         raise ConfigError(f"driver={cfg.driver!r}: allowed {list(DRIVERS)}")
     if cfg.seed < 0:

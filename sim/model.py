@@ -146,8 +146,10 @@ class ParkConsolidationModel(mesa.Model):
                 self.agents_by_type[Enterprise].shuffle_do("step")
             else:
                 self._decide_vectorized()
+            self._recount_land()
         with self._timed("entry"):
             self._entry()
+            self._recount_land()
         with self._timed("promotion"):
             self._promotion()
         with self._timed("collect"):
@@ -340,6 +342,14 @@ class ParkConsolidationModel(mesa.Model):
             rec.event("relocation", f.id[mv], origin, dest)
             f.park[mv] = dest
             self._update_revenue_rows(mv)
+
+    def _recount_land(self) -> None:
+        """Land in use per park from the living firms (exact; the running totals kept while
+        decisions are applied one by one only serve the capacity checks within a phase)."""
+        f = self.firms
+        alive = f.alive
+        self.land_in_use = np.bincount(f.park[alive], weights=f.land[alive],
+                                       minlength=self.parks.n)
 
     def _update_revenue_rows(self, rows: np.ndarray) -> None:
         f = self.firms

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from .config import CLASSES, ROLES, STAGES, ConfigError, quarter_label, register_configs, validate
+from .config import (CLASSES, ROLES, STAGES, ConfigError, explain_config_exception,
+                     quarter_label, register_configs, validate)
 from .io import write_csv, write_json, write_parquet, write_text
 from .model import ParkConsolidationModel
 from .params import build_params
@@ -56,7 +57,7 @@ def compose_config(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
         with initialize_config_module(config_module="configs", version_base="1.3"):
             return compose(config_name="config", overrides=list(overrides))
     except (HydraException, OmegaConfBaseException) as exc:
-        raise ConfigError(" ".join(str(exc).split())) from None
+        raise ConfigError(explain_config_exception(exc)) from None
 
 
 def config_hash(cfg: DictConfig | dict) -> str:

@@ -1,0 +1,131 @@
+"""Invariants that must hold on real runs of the model (small scenario)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import sim
+
+
+@pytest.fixture(scope="module", params=["plan", "none"])
+def run(request, plan_run, none_run):
+    return plan_run if request.param == "plan" else none_run
+
+
+def test_firm_accounting(run):
+    """firms at start + entered − exited = firms at end, in the summary and per quarter."""
+    t = run.summary["totals"]
+    assert t["firms_start"] + t["entered"] - t["exited"] == t["firms_end"]
+    ts = run.timeseries
+    per_q = ts.groupby("step")[["firms", "entered", "exited", "relocated_in",
+                                "relocated_out"]].sum()
+    change = per_q["firms"].diff().dropna()
+    flows = (per_q["entered"] - per_q["exited"]).iloc[1:]
+    assert (change.to_numpy() == flows.to_numpy()).all()
+    assert (per_q["relocated_in"] == per_q["relocated_out"]).all()
+
+
+def test_no_park_over_capacity(run):
+    """In every quarter no park holds more land than its capacity."""
+    for q in run.model.recorder.park_quarters:
+        assert (q["land_in_use_mu"] <= q["capacity_mu"] + 1e-6).all()
+
+
+def test_land_in_use_matches_firms(run):
+    """Each park's land in use equals the land of the living firms located there."""
+    m = run.model
+    f = m.firms
+    alive = f.alive
+    by_park = np.bincount(f.park[alive], weights=f.land[alive], minlength=m.parks.n)
+    np.testing.assert_allclose(by_park, m.land_in_use, atol=1e-6)
+
+
+def test_no_new_land_outside_main_platforms(run):
+    """After the policy starts, parks outside the main platforms get no new industrial land."""
+    m = run.model
+    main = m.parks.is_main
+    start = m.recorder.park_quarters[0]["land_in_use_mu"]
+    for q in m.recorder.park_quarters:
+        assert (q["capacity_mu"][~main] <= start[~main] + 1e-6).all()
+        assert (q["land_in_use_mu"][~main] <= start[~main] + 1e-6).all()
+        assert (q["new_land_mu"][~main] == 0).all()
+    assert run.timeseries.query("role != 'main_platform'")["new_land_mu"].eq(0).all()
+    card = {c["target"]: c for c in run.summary["scorecard"]}
+    assert card["new_land_outside_main_mu"]["model_value"] == 0
+
+
+def test_main_platforms_receive_quota():
+    """The yearly land quota goes to the main platforms (and nowhere else) under the plan."""
+    r = sim.run(["scenario=small", "land.annual_quota_mu=9000"])
+    ts = r.timeseries
+    main_new = ts.query("role == 'main_platform'").groupby("step")["new_land_mu"].sum()
+    assert main_new.iloc[-1] == pytest.approx(9000 * 0.03 * 5, rel=1e-6)
+    dispersed = sim.run(["scenario=small", "land=dispersed"])
+    other = dispersed.timeseries.query("role != 'main_platform'")["new_land_mu"]
+    assert other.max() > 0
+
+
+def test_vacated_land_equals_land_of_leavers(plan_run):
+    """Land vacated equals the land of firms that left exit-list parks after vacating began."""
+    r = plan_run
+    parks = r.parks.set_index("park_id")
+    ev = r.events[r.events["event"].isin(["exit", "relocation"])]
+    ev = ev[ev["from_park"].map(parks["exit_listed"]).fillna(False).astype(bool)]
+    sched = r.model.exit_schedule
+    start = dict(zip(r.model.parks.ids, sched.start, strict=True))
+    ev = ev[ev["step"] >= ev["from_park"].map(start)]
+    land = r.firms.set_index("firm")["land_mu"]
+    assert ev["firm"].map(land).sum() == pytest.approx(r.timeseries["land_vacated_mu"].sum(),
+                                                       rel=1e-9)
+    assert r.timeseries["land_vacated_mu"].sum() > 0
+
+
+def test_exit_list_parks_empty_after_deadline(plan_run):
+    """No firm stays in an exit-list park past its vacating deadline; none moves in."""
+    p = plan_run.parks
+    listed = p[p["exit_listed"]]
+    assert len(listed) > 0
+    assert (listed["firms"] == 0).all()
+    assert (listed["land_in_use_mu"] == 0).all()
+    assert (listed["relocated_in"] == 0).all() and (listed["entered"] == 0).all()
+    card = {c["target"]: c for c in plan_run.summary["scorecard"]}
+    assert card["exit_list_land_vacated_share"]["met"]
+
+
+def test_counterfactual_vacates_nothing(none_run):
+    """Without an exit list no land is vacated and no compensation is paid."""
+    ts = none_run.timeseries
+    assert ts["land_vacated_mu"].sum() == 0
+    assert ts["compensation_paid"].sum() == 0
+    assert not none_run.parks["exit_listed"].any()
+
+
+def test_entry_only_on_main_platforms(run):
+    """Targeted attraction brings entrants to main platforms only (policy §三(九), §三(十))."""
+    entries = run.events[run.events["event"] == "entry"]
+    roles = entries["to_park"].map(run.parks.set_index("park_id")["role"])
+    assert len(entries) > 0
+    assert (roles == "main_platform").all()
+
+
+def test_subsidies_add_up(run):
+    """Subsidies paid are the sum of their kinds; net fiscal balance = tax − subsidies − compensation."""
+    ts = run.timeseries
+    kinds = ts[["subsidy_relocation", "subsidy_upgrade", "subsidy_ladder", "subsidy_attraction"]]
+    np.testing.assert_allclose(kinds.sum(axis=1), ts["subsidies_paid"])
+    np.testing.assert_allclose(ts["net_fiscal"],
+                               ts["tax"] - ts["subsidies_paid"] - ts["compensation_paid"])
+
+
+def test_promotions_follow_the_ladder(run):
+    """Promotions go up one rung at a time and micro firms become above-size at the threshold."""
+    f = run.firms
+    prom = run.events[run.events["event"] == "promotion"]
+    assert len(prom) > 0
+    order = ["individual", "micro", "above_size", "joint_stock", "listed"]
+    assert prom["stage"].isin(order[1:]).all()
+    m = run.model
+    micro = (m.firms.stage == 1) & m.firms.alive
+    assert (m.firms.revenue[micro] < 2000).all()  # 规上 once revenue reaches 2,000 万元
+    assert set(f["stage"]) <= set(order)
