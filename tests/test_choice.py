@@ -91,7 +91,7 @@ def test_mnl_hand_computed_two_alternatives():
 @settings(max_examples=150, deadline=None)
 @given(utility_matrices(lo=-20.0, hi=20.0), st.data())
 def test_mnl_monotone_and_iia(m, data):
-    """Raising one alternative's utility raises its probability, lowers the others, keeps their ratios."""
+    """Raising one utility raises its probability, lowers the others and keeps their ratios."""
     u, avail = m
     row = data.draw(st.integers(0, u.shape[0] - 1))
     cols = np.flatnonzero(avail[row])
@@ -172,7 +172,7 @@ def test_choose_deterministic_for_seed():
        st.lists(st.integers(0, 30), min_size=1, max_size=10, unique=True),
        st.integers(0, 2**32 - 1))
 def test_sample_destinations_from_accepting(n, j, acc, seed):
-    """Sampled destinations have shape (n, j), come only from ``accepting`` and repeat for a seed."""
+    """Destinations have shape (n, j), come only from ``accepting``, repeat for a seed."""
     accepting = np.array(acc, dtype=np.int64)
     d1 = sample_destinations(np.random.default_rng(seed), n, accepting, j)
     d2 = sample_destinations(np.random.default_rng(seed), n, accepting, j)
@@ -274,7 +274,7 @@ def test_utilities_shapes_and_finite():
 
 
 def test_relocation_subsidy_pulls_vacating_firms_to_main_platform():
-    """A higher relocation subsidy raises P(move to a main platform) only for firms in vacating parks."""
+    """A higher relocation subsidy raises P(move to main platform) only in vacating parks."""
     dest = np.array([[1, 3]])  # main platform, non-main park
     lo, hi = base_params(relocation_per_mu=0.0), base_params(relocation_per_mu=30.0)
     vac = park_view(vacating=(True, False, False, False))
@@ -290,7 +290,7 @@ def test_relocation_subsidy_pulls_vacating_firms_to_main_platform():
 
 
 def test_relocation_subsidy_to_any_park_when_not_main_only():
-    """With relocation_to_main_only False the subsidy also raises the utility of a non-main destination."""
+    """With relocation_to_main_only False the subsidy also lifts non-main destinations."""
     dest = np.array([[1, 3]])
     vac = park_view(vacating=(True, False, False, False))
     _, u_lo, _ = probs(deciders(), dest, vac, base_params(relocation_per_mu=0.0,
@@ -340,7 +340,7 @@ def test_upgrade_unavailable_in_vacating_park():
 
 
 def test_destination_without_room_unavailable():
-    """A destination whose remaining land is below the firm's land is unavailable; exactly enough is fine."""
+    """A destination with remaining land below the firm's land is unavailable; equal is fine."""
     pv = park_view(remaining=(0.0, 4.99, 5.0, 100.0))
     dest = np.array([[1, 2, 3]])
     p, _, a = probs(deciders(land=(5.0,)), dest, pv, base_params())
@@ -384,7 +384,7 @@ def test_upgrade_subsidy_raises_upgrade_probability():
 
 
 def test_d_class_lowers_stay_utility():
-    """A D-class firm has stay utility lower by evaluation_pressure_d, other alternatives unchanged."""
+    """A D-class firm's stay utility is lower by evaluation_pressure_d, the rest unchanged."""
     dest = np.array([[1, 2], [1, 2]])
     rows = deciders(park=(3, 3), class_d=(False, True), land=(5.0, 5.0))
     p, u, _ = probs(rows, dest, park_view(), base_params(evaluation_pressure_d=0.8))
@@ -439,7 +439,7 @@ def test_resolve_capacity_matches_sequential_reference(case):
 
 
 def test_resolve_capacity_hand_example():
-    """Capacity 10 with claims 6, 6, 3, 1 served in that order: accept 6, reject 6, accept 3 and 1."""
+    """Capacity 10, claims 6, 6, 3, 1 in order: accept 6, reject 6, accept 3 and 1."""
     dest = np.array([0, 0, 0, 0, 1])
     land = np.array([6.0, 6.0, 3.0, 1.0, 2.0])
     remaining = np.array([10.0, 1.0])

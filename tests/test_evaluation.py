@@ -136,7 +136,7 @@ def _evaluation_case():
 
 
 def test_evaluate_above_and_below_size():
-    """evaluate scores 规上 on six indicators and 规下 on tax/mu and tax/kWh, ranked in separate groups."""
+    """evaluate scores 规上 on six indicators, 规下 on tax/mu and tax/kWh, ranked apart."""
     ind, stage, land, county = _evaluation_case()
     cls = evaluate(rules(), stage, county, 1, ind, land, above_stage=2)
     assert cls[:4].tolist() == [D, C, A, B]
@@ -145,7 +145,7 @@ def test_evaluate_above_and_below_size():
 
 
 def test_evaluate_below_size_land_threshold():
-    """Below-size firms with land under min_land_below are not evaluated; at the threshold they are."""
+    """Below-size firms under min_land_below are not evaluated; at the threshold they are."""
     ind, stage, land, county = _evaluation_case()
     cls = evaluate(rules(min_land_below=5.0), stage, county, 1, ind, land, above_stage=2)
     # firms 4 (3 mu), 7 (4 mu) and 8 (1 mu) drop out; 5 (5 mu) and 6 (8 mu) remain
@@ -210,8 +210,7 @@ def test_classify_nan_not_evaluated():
 
 
 def test_class_costs_surcharge_escalates_and_relief():
-    """D surcharge escalates with consecutive D years (capped at the last value); C pays surcharge_c;
-    unevaluated firms are treated as B; relief by class reduces the land-use tax due."""
+    """D surcharge escalates with D years, C pays surcharge_c, unevaluated = B, relief cuts tax."""
     cls = np.array([D, D, D, D, D, C, B, A, NOT_EVALUATED])
     d_years = np.array([1, 2, 3, 4, 9, 0, 0, 0, 0])
     kwh = np.full(9, 1e6)
@@ -226,7 +225,7 @@ def test_class_costs_surcharge_escalates_and_relief():
 
 
 def test_class_costs_disabled():
-    """With evaluation disabled there is no relief and no surcharge: the full land-use tax is due."""
+    """With evaluation disabled there is no relief and no surcharge: full land-use tax is due."""
     cls = np.array([A, B, C, D, NOT_EVALUATED])
     relief, surcharge, tax = class_costs(rules(enabled=False), cls, np.array([0, 0, 0, 5, 0]),
                                          np.full(5, 1e6), np.full(5, 0.8),

@@ -54,6 +54,7 @@ def test_registry_platforms_have_members(registry):
         members = parks[parks["platform_id"] == pid]
         assert len(members) >= 1, pid
         assert (members["role"] == "main_platform").all()
+        assert (members["county_id"] == county).all(), pid
 
 
 def test_registry_roles_allowed(registry):
@@ -98,7 +99,7 @@ def copy_data(tmp_path: Path) -> Path:
 
 
 def edit_parks(d: Path, edit) -> list[int]:
-    """Rewrite parks.csv through ``edit(header, rows)``; return the first physical line of each row."""
+    """Rewrite parks.csv through ``edit(header, rows)``; return each row's first physical line."""
     path = d / "parks.csv"
     with path.open(encoding="utf-8", newline="") as fh:
         header, *rows = list(csv.reader(fh))
@@ -261,7 +262,7 @@ def test_build_world_stage_counts(small_cfg, registry):
 
 
 def test_build_world_firms_fill_park_land(small_cfg, registry):
-    """Each park's firms occupy exactly its land in use, the registry land × firm_scale where it has firms."""
+    """Each park's firms fill its land in use: registry land × firm_scale where it has firms."""
     w = world(small_cfg, 1, registry)
     used = np.bincount(w.firms.park, weights=w.firms.land, minlength=w.parks.n)
     np.testing.assert_allclose(used, w.parks.land_in_use0, rtol=0, atol=1e-6)
@@ -282,7 +283,7 @@ def test_build_world_keeps_all_registry_land(small_cfg, registry):
 
 
 def test_build_world_scale_doubles(small_cfg, registry):
-    """Doubling firm_scale doubles the firm counts by stage (within rounding) and the land in use."""
+    """Doubling firm_scale doubles firm counts by stage (within rounding) and land in use."""
     w1 = world(small_cfg, 5, registry)
     cfg2 = small_cfg.copy()
     cfg2.scenario.firm_scale = 0.06
@@ -298,7 +299,7 @@ def test_build_world_scale_doubles(small_cfg, registry):
 
 
 def test_build_world_revenue_threshold(small_cfg, registry):
-    """Individual and micro firms have revenue < 2,000 万元; above-size and higher at least 2,000."""
+    """Individual and micro firms have revenue < 2,000 万元; above-size and up >= 2,000."""
     w = world(small_cfg, 7, registry)
     above = w.firms.stage >= STAGES.index("above_size")
     assert above.any() and (~above).any()
