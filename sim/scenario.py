@@ -52,6 +52,21 @@ class Registry:
     source_dir: Path
 
 
+def _record_lines(path: Path) -> list[int]:
+    """Physical line number (1-based) where each data record of a CSV file starts."""
+    import csv
+
+    starts = []
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        line = 1
+        for i, _ in enumerate(reader):
+            if i > 0:
+                starts.append(line)
+            line = reader.line_num + 1
+    return starts
+
+
 def _read(directory: Path, name: str) -> pd.DataFrame:
     path = directory / name
     if not path.exists():
@@ -63,7 +78,14 @@ def _read(directory: Path, name: str) -> pd.DataFrame:
     missing = [c for c in REQUIRED_COLUMNS[name] if c not in df.columns]
     if missing:
         raise ConfigError(f"{path}: missing column(s) {missing}")
+    df.attrs["lines"] = _record_lines(path)
     return df
+
+
+def _line(df: pd.DataFrame, i: int) -> int:
+    """File line of data row ``i`` (accounts for quoted fields spanning several lines)."""
+    lines = df.attrs.get("lines", [])
+    return lines[i] if i < len(lines) else i + 2
 
 
 def _split(cell: object) -> list[str]:
@@ -84,14 +106,15 @@ def load_registry(data_dir: str | Path | None = None) -> Registry:
         dup = t[name][key].duplicated()
         if dup.any():
             i = int(np.flatnonzero(dup)[0])
-            raise ConfigError(f"{d / name}, line {i + 2}: duplicate {key} {t[name][key][i]!r}")
+            raise ConfigError(f"{d / name}, line {_line(t[name], i)}: duplicate {key} "
+                              f"{t[name][key][i]!r}")
     if list(stages["stage_id"]) != list(STAGES):
         raise ConfigError(f"{d / 'stages.csv'}: stage_id rows must be {list(STAGES)} in order")
     county_ids = set(counties["county_id"])
     sector_ids = set(sectors["sector_id"])
     platform_ids = set(platforms["platform_id"])
     for i, row in parks.iterrows():
-        where = f"{d / 'parks.csv'}, line {i + 2}"
+        where = f"{d / 'parks.csv'}, line {_line(parks, i)}"
         if row["county_id"] not in county_ids:
             raise ConfigError(f"{where}: unknown county_id {row['county_id']!r}")
         if row["role"] not in ROLES:
@@ -111,7 +134,8 @@ def load_registry(data_dir: str | Path | None = None) -> Registry:
     for i, row in platforms.iterrows():
         for s in _split(row["leading_sectors"]):
             if s not in sector_ids:
-                raise ConfigError(f"{d / 'platforms.csv'}, line {i + 2}: unknown sector {s!r}")
+                raise ConfigError(f"{d / 'platforms.csv'}, line {_line(platforms, i)}: "
+                                  f"unknown sector {s!r}")
     orphans = platform_ids - set(parks["platform_id"].dropna())
     if orphans:
         raise ConfigError(f"{d / 'platforms.csv'}: platform(s) without member parks {sorted(orphans)}")
@@ -413,6 +437,15 @@ def build_world(scfg, rng: np.random.Generator, above_size_threshold: float,
     counts = np.round(reg.stages["count_2020"].to_numpy(float) * scale).astype(np.int64)
     weights = parks.land_in_use0[:, None] * affinity[parks.role]  # park × stage
     park_list, stage_list = [], []
+    # every park with land in use gets at least one firm (of its most likely stage), so that no
+    # registry land disappears in scaled-down scenarios; the rest are placed by multinomial draws
+    occupied = np.flatnonzero(weights.sum(axis=1) > 0)
+    first = (weights[occupied] * counts[None, :]).argmax(axis=1)
+    per_stage = np.bincount(first, minlength=counts.size)
+    if (per_stage <= counts).all():
+        park_list.append(occupied)
+        stage_list.append(first)
+        counts = counts - per_stage
     for s, c in enumerate(counts):
         w = weights[:, s]
         if c == 0 or w.sum() <= 0:

@@ -18,7 +18,28 @@ CASES = {
 KEYS_INT = ("firms_start", "firms_end", "entered", "exited", "relocated", "upgraded", "promoted")
 KEYS_FLOAT = ("output_last_year_yi", "tax_last_year_yi", "land_vacated_mu", "net_fiscal_yi")
 
-PINNED: dict[str, dict[str, float]] = {}
+PINNED: dict[str, dict[str, float]] = {'none_seed1': {'firms_start': 1817,
+                'firms_end': 1664,
+                'entered': 299,
+                'exited': 452,
+                'relocated': 301,
+                'upgraded': 259,
+                'promoted': 92,
+                'output_last_year_yi': 7771.679,
+                'tax_last_year_yi': 283.338,
+                'land_vacated_mu': 0.0,
+                'net_fiscal_yi': 1018.792},
+ 'plan_seed0': {'firms_start': 1817,
+                'firms_end': 1505,
+                'entered': 311,
+                'exited': 623,
+                'relocated': 393,
+                'upgraded': 225,
+                'promoted': 93,
+                'output_last_year_yi': 10699.107,
+                'tax_last_year_yi': 464.152,
+                'land_vacated_mu': 20370.886,
+                'net_fiscal_yi': 1898.493}}
 
 
 def current(name: str) -> dict[str, float]:

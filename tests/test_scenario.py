@@ -186,9 +186,6 @@ def test_main_platform_without_platform_id(tmp_path):
     assert error_line(msg) == lines[target["i"]]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "load_registry reports 'line {row+2}' (pandas row index), which is wrong when an earlier "
-    "row has a quoted field spanning several lines (e.g. a multi-line note)"))
 def test_line_number_after_multiline_note(tmp_path):
     """The reported line is the physical line of the bad row even after a multi-line quoted note."""
     d = copy_data(tmp_path)
@@ -272,9 +269,6 @@ def test_build_world_firms_fill_park_land(small_cfg, registry):
     assert np.all(w.firms.land > 0)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "build_world: a park that draws no firms (multinomial placement) gets land_in_use0 = 0, so "
-    "its registry land in use silently disappears (small scenario, seed 0: 3 parks empty)"))
 def test_build_world_keeps_all_registry_land(small_cfg, registry):
     """Every park keeps its registry land in use × firm_scale in the initial world."""
     w = world(small_cfg, 0, registry)
