@@ -13,7 +13,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from .config import ConfigError, register_configs, validate
+from .config import ConfigError, register_configs
 
 EXIT_CONFIG_ERROR = 2
 
@@ -30,14 +30,11 @@ def _user_overrides(argv: list[str]) -> list[str] | None:
     return [a for a in argv if not a.lstrip("+~").startswith("hydra")]
 
 
-def check_config(overrides: list[str]) -> None:
+def precheck(overrides: list[str]) -> None:
     """Compose and validate the config as the run will see it; raises ConfigError."""
-    from .runner import compose_config
-    from .scenario import load_registry
+    from .runner import check_config, compose_config
 
-    cfg = compose_config(overrides)
-    registry = load_registry(cfg.scenario.data_dir)
-    validate(cfg, park_ids=set(registry.parks["park_id"]))
+    check_config(compose_config(overrides))
 
 
 def _task(cfg: DictConfig) -> dict:
@@ -63,7 +60,7 @@ def main() -> None:
     overrides = _user_overrides(sys.argv[1:])
     if overrides is not None:
         try:
-            check_config(overrides)
+            precheck(overrides)
         except ConfigError as exc:
             _fail(exc)
     hydra.main(config_path="pkg://configs", config_name="config", version_base="1.3")(_task)()

@@ -249,8 +249,11 @@ LADDER_STEPS = ("individual_to_micro", "micro_to_above_size", "above_size_to_joi
                 "joint_stock_to_listed")
 
 
-def validate(cfg: Any, park_ids: set[str] | None = None) -> None:
-    """Domain rules for a composed config. Raises :class:`ConfigError` with one clear line."""
+def validate(cfg: Any, park_roles: dict[str, str] | None = None) -> None:
+    """Domain rules for a composed config. Raises :class:`ConfigError` with one clear line.
+
+    ``park_roles`` maps the registry's park ids to their roles (for park ids in the config).
+    """
     import dataclasses
 
     known = {f.name for f in dataclasses.fields(ParksimConfig)}
@@ -313,13 +316,17 @@ def validate(cfg: Any, park_ids: set[str] | None = None) -> None:
         raise ConfigError(
             f"exit_strategy.deadline={es.deadline} is before exit_strategy.vacate_start="
             f"{es.vacate_start}: the deadline must not precede the start")
-    if park_ids is not None:
+    if park_roles is not None:
         for key in ("add_parks", "exempt_parks"):
             for pid in es[key]:
-                if pid not in park_ids:
+                if pid not in park_roles:
                     raise ConfigError(
                         f"exit_strategy.{key}: unknown park id {pid!r}; park ids are listed in "
                         f"sim/data/parks.csv (column park_id)")
+                if key == "add_parks" and park_roles[pid] == "main_platform":
+                    raise ConfigError(
+                        f"exit_strategy.add_parks: {pid!r} is a main-platform park; only parks "
+                        f"outside the 14 main platforms can be put on the exit list")
 
     b = cfg.behavior
     _range(cfg, "behavior.logit_scale", 0, lo_open=True)

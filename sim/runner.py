@@ -20,12 +20,13 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from .config import (CLASSES, ROLES, STAGES, ConfigError, explain_config_exception,
+from .config import (CLASSES, LADDER_STEPS, ROLES, STAGES, ConfigError,
+                     explain_config_exception,
                      quarter_label, register_configs, validate)
 from .io import write_csv, write_json, write_parquet, write_text
 from .model import ParkConsolidationModel
 from .params import build_params
-from .scenario import build_world, load_registry
+from .scenario import Registry, build_world, load_registry
 from .scorecard import YI, platform_table, scorecard
 
 NON_RESULT_KEYS = ("output",)  # config keys that do not change results (not hashed)
@@ -77,10 +78,17 @@ def versions() -> dict[str, str]:
     return out
 
 
+def check_config(cfg: DictConfig) -> Registry:
+    """Validate ``cfg`` against the domain rules and its registry; returns the registry."""
+    registry = load_registry(cfg.scenario.data_dir)
+    validate(cfg, park_roles=dict(zip(registry.parks["park_id"], registry.parks["role"],
+                                      strict=True)))
+    return registry
+
+
 def build_model(cfg: DictConfig) -> ParkConsolidationModel:
     """Validate ``cfg``, build the scenario and the model (no step run yet)."""
-    registry = load_registry(cfg.scenario.data_dir)
-    validate(cfg, park_ids=set(registry.parks["park_id"]))
+    registry = check_config(cfg)
     scenario_ss, model_ss = np.random.SeedSequence(int(cfg.seed)).spawn(2)
     threshold = float(cfg.behavior.ladder_revenue_min.micro_to_above_size)
     world = build_world(cfg.scenario, np.random.default_rng(scenario_ss), threshold,
@@ -158,6 +166,8 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
         "upgraded": int(counts.get("upgrade", 0)),
         "promoted": int(counts.get("promotion", 0)),
     }
+    promoted_to = events.loc[events["event"] == "promotion", "stage"].value_counts()
+    ladder = {step: int(promoted_to.get(STAGES[k + 1], 0)) for k, step in enumerate(LADDER_STEPS)}
     main = last_year[last_year["role"] == "main_platform"]
     indicators = {
         "output_last_year_yi": float(last_year["output"].sum() / YI / scale),
@@ -184,6 +194,7 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
                    quarter_label(model.params.n_steps - 1, model.params.time_start)],
         "versions": versions(),
         "totals": totals,
+        "ladder_promotions": ladder,
         "indicators": {k: round(v, 6) for k, v in indicators.items()},
         "scorecard": card,
     }

@@ -60,8 +60,10 @@ def platform_table(model: ParkConsolidationModel, parks_df: pd.DataFrame, lq_min
         a = agg.loc[pid] if pid in agg.index else None
         lead = [s for s in str(reg.loc[reg.platform_id == pid, "leading_sectors"].iloc[0])
                 .split(";") if s]
+        row = reg[reg.platform_id == pid].iloc[0]
         rows.append({
             "platform_id": pid,
+            "high_tier_target": str(row["high_tier_target"]).lower() == "true",
             "firms": int(a["firms"]) if a is not None else 0,
             "output_yi": float(a["output_last_year"]) / YI / scale if a is not None else 0.0,
             "tax_yi": float(a["tax_last_year"]) / YI / scale if a is not None else 0.0,
@@ -87,6 +89,7 @@ def scorecard(model: ParkConsolidationModel, parks_df: pd.DataFrame, events: pd.
               lq_min: float, share_min: float) -> list[dict]:
     """One entry per policy target: {target, description, policy_value, model_value, met, ...}."""
     plat = platform_table(model, parks_df, lq_min, share_min)
+    high = plat[plat["high_tier_target"]]
     listed = parks_df["exit_listed"].to_numpy()
     start = parks_df["land_in_use_start_mu"].to_numpy()
     end = parks_df["land_in_use_mu"].to_numpy()
@@ -99,8 +102,9 @@ def scorecard(model: ParkConsolidationModel, parks_df: pd.DataFrame, events: pd.
         "main_platforms": float((plat["firms"] > 0).sum()),
         "signature_industries": float(((plat["n_signature"] >= 1)
                                        & (plat["n_signature"] <= 2)).sum()),
-        "output_100bn_platforms": float((plat["output_yi"] >= 1000).sum()),
-        "tax_10bn_platforms": float((plat["tax_yi"] >= 100).sum()),
+        # 千亿级规模、百亿级税收: counted among the platforms the plan names for it (§二(二))
+        "output_100bn_platforms": float((high["output_yi"] >= 1000).sum()),
+        "tax_10bn_platforms": float((high["tax_yi"] >= 100).sum()),
         "exit_list_land_vacated_share": float((start[listed] - end[listed]).sum() / land_listed)
         if land_listed > 0 else 0.0,
         "new_land_outside_main_mu": float(parks_df["new_land_mu"].to_numpy()[~main].sum()
