@@ -9,8 +9,11 @@ from __future__ import annotations
 import logging
 import sys
 
+from pathlib import Path
+
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from .config import ConfigError, register_configs
@@ -21,6 +24,21 @@ EXIT_CONFIG_ERROR = 2
 def _fail(exc: ConfigError) -> None:
     print(f"parksim: config error: {exc}", file=sys.stderr)
     sys.exit(EXIT_CONFIG_ERROR)
+
+
+def expand_replicates(argv: list[str]) -> list[str]:
+    """``replicates=N`` (multirun only) is shorthand for the sweep axis ``replicate=range(N)``."""
+    out = []
+    for a in argv:
+        if a.startswith("replicates="):
+            n = a.split("=", 1)[1]
+            if not n.isdigit() or int(n) < 1:
+                _fail(ConfigError(f"replicates={n}: give a whole number of replicates >= 1"))
+            if not any(x in ("-m", "--multirun") for x in argv):
+                _fail(ConfigError("replicates=N makes a sweep axis: run it as a multirun (-m)"))
+            a = f"replicate=range({n})"
+        out.append(a)
+    return out
 
 
 def _user_overrides(argv: list[str]) -> list[str] | None:
@@ -42,7 +60,13 @@ def _task(cfg: DictConfig) -> dict:
 
     for name in ("MESA", "matplotlib"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    out_dir = HydraConfig.get().runtime.output_dir
+    hc = HydraConfig.get()
+    if hc.mode == RunMode.MULTIRUN:
+        from .sweep import run_in_sweep
+
+        return run_in_sweep(cfg, Path(hc.sweep.dir), list(hc.overrides.task),
+                            job_num=hc.job.num)
+    out_dir = hc.runtime.output_dir
     try:
         result = simulate(cfg, progress=bool(cfg.output.progress) and sys.stderr.isatty())
     except ConfigError as exc:
@@ -57,6 +81,7 @@ def _task(cfg: DictConfig) -> dict:
 
 def main() -> None:
     register_configs()
+    sys.argv[1:] = expand_replicates(sys.argv[1:])
     overrides = _user_overrides(sys.argv[1:])
     if overrides is not None:
         try:

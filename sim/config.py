@@ -132,11 +132,18 @@ class OutputConfig:
     firms_table: bool = True
     progress: bool = True
     summary: bool = True
+    figures_in_sweeps: bool = False
+
+
+@dataclass
+class SweepConfig:
+    fail_fast: bool = False
 
 
 @dataclass
 class ParksimConfig:
     seed: int = 0
+    replicate: int = 0
     driver: str = "vectorized"
     time: TimeConfig = field(default_factory=TimeConfig)
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
@@ -147,11 +154,16 @@ class ParksimConfig:
     behavior: BehaviorConfig = field(default_factory=BehaviorConfig)
     scorecard: ScorecardConfig = field(default_factory=ScorecardConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    sweep: SweepConfig = field(default_factory=SweepConfig)
 
 
 def register_configs() -> None:
-    """Register the schema so that ``configs/config.yaml`` extends it (typos fail at once)."""
+    """Register the schema so that ``configs/config.yaml`` extends it (typos fail at once),
+    and the resolvers the config uses."""
+    from .sweep import register_resolvers
+
     ConfigStore.instance().store(name="parksim_schema", node=ParksimConfig)
+    register_resolvers()
 
 
 def explain_config_exception(exc: BaseException) -> str:
@@ -265,6 +277,8 @@ def validate(cfg: Any, park_roles: dict[str, str] | None = None) -> None:
         raise ConfigError(f"driver={cfg.driver!r}: allowed {list(DRIVERS)}")
     if cfg.seed < 0:
         raise ConfigError(f"seed={cfg.seed}: must be a non-negative integer")
+    if cfg.replicate < 0:
+        raise ConfigError(f"replicate={cfg.replicate}: must be a non-negative integer")
     n_steps = quarter_index(cfg.time.end, cfg.time.start, "time.end") + 1
     if n_steps < 1:
         raise ConfigError(f"time.end={cfg.time.end}: must not be before time.start={cfg.time.start}")

@@ -29,7 +29,7 @@ from .params import build_params
 from .scenario import Registry, build_world, load_registry
 from .scorecard import YI, platform_table, scorecard
 
-NON_RESULT_KEYS = ("output",)  # config keys that do not change results (not hashed)
+NON_RESULT_KEYS = ("output", "sweep")  # config keys that do not change results (not hashed)
 
 
 @dataclass
@@ -78,6 +78,15 @@ def versions() -> dict[str, str]:
     return out
 
 
+def run_seed_sequence(seed: int, replicate: int = 0) -> np.random.SeedSequence:
+    """The root of a run's random streams: entropy (seed, replicate).
+
+    Replicates of one root seed are independent, reproducible streams, and replicate 0 is the
+    plain ``SeedSequence(seed)`` (numpy pads entropy with zeros), so single runs are unchanged.
+    """
+    return np.random.SeedSequence([seed, replicate])
+
+
 def check_config(cfg: DictConfig) -> Registry:
     """Validate ``cfg`` against the domain rules and its registry; returns the registry."""
     registry = load_registry(cfg.scenario.data_dir)
@@ -89,7 +98,7 @@ def check_config(cfg: DictConfig) -> Registry:
 def build_model(cfg: DictConfig) -> ParkConsolidationModel:
     """Validate ``cfg``, build the scenario and the model (no step run yet)."""
     registry = check_config(cfg)
-    scenario_ss, model_ss = np.random.SeedSequence(int(cfg.seed)).spawn(2)
+    scenario_ss, model_ss = run_seed_sequence(int(cfg.seed), int(cfg.replicate)).spawn(2)
     threshold = float(cfg.behavior.ladder_revenue_min.micro_to_above_size)
     world = build_world(cfg.scenario, np.random.default_rng(scenario_ss), threshold,
                         float(cfg.behavior.main_platform_premium), registry=registry)
@@ -185,6 +194,7 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
     resolved = OmegaConf.to_container(cfg, resolve=True)
     summary = {
         "seed": int(cfg.seed),
+        "replicate": int(cfg.replicate),
         "config_hash": config_hash(cfg),
         "scenario": str(cfg.scenario.name),
         "firm_scale": scale,

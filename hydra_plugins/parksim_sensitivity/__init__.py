@@ -1,0 +1,1 @@
+"""Hydra sweeper plugin ``hydra/sweeper=sensitivity``: Sobol and Morris analyses via SALib."""
