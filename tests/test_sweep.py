@@ -29,11 +29,12 @@ def _table(out: Path) -> pd.DataFrame:
 
 
 def test_launchers_give_identical_tables(tmp_path):
-    """The same sweep under the basic, joblib and Ray launchers collects to identical tables."""
+    """The same sweep under the basic, joblib, Ray and submitit (SLURM plugin, local executor)
+    launchers collects to identical tables."""
     pytest.importorskip("hydra_plugins.hydra_ray_launcher")
     args = ("seed=0,1", "exit_strategy=plan,none")
     tables = {}
-    for launcher in ("basic", "joblib", "ray"):
+    for launcher in ("basic", "joblib", "ray", "submitit_local"):
         out = tmp_path / launcher
         extra = ("+hydra.launcher.ray.init.num_cpus=2",
                  "+hydra.launcher.ray.init.include_dashboard=false") if launcher == "ray" else ()
@@ -43,6 +44,7 @@ def test_launchers_give_identical_tables(tmp_path):
         assert len(tables[launcher]) == 4 and (tables[launcher]["status"] == "ok").all()
     pd.testing.assert_frame_equal(tables["basic"], tables["joblib"], check_exact=True)
     pd.testing.assert_frame_equal(tables["basic"], tables["ray"], check_exact=True)
+    pd.testing.assert_frame_equal(tables["basic"], tables["submitit_local"], check_exact=True)
     ts = {k: pd.read_parquet(tmp_path / k / "sweep_timeseries.parquet") for k in tables}
     pd.testing.assert_frame_equal(ts["basic"], ts["ray"], check_exact=True)
 
