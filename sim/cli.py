@@ -41,18 +41,60 @@ def expand_replicates(argv: list[str]) -> list[str]:
     return out
 
 
-def _user_overrides(argv: list[str]) -> list[str] | None:
-    """Overrides of a single run (None for a multirun or Hydra's own flags)."""
-    if any(a in ("-m", "--multirun") or a.startswith("--") or a.startswith("-") for a in argv):
+def _user_overrides(argv: list[str]) -> tuple[list[str], bool] | None:
+    """The overrides to check before running and whether this is a multirun (then the first
+    value of each sweep, so unknown keys and wrong types fail at once); None for Hydra's own
+    flags (--help, --cfg, ...) or sweeps the first value of which cannot be taken."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+
+    multirun = any(a in ("-m", "--multirun") for a in argv)
+    rest = [a for a in argv if a not in ("-m", "--multirun")]
+    if any(a.startswith("-") for a in rest):
         return None
-    return [a for a in argv if not a.lstrip("+~").startswith("hydra")]
+    rest = [a for a in rest if not a.lstrip("+~").startswith("hydra")]
+    if not multirun:
+        return rest, False
+    first = []
+    try:
+        for o in OverridesParser.create().parse_overrides(rest):
+            if o.is_sweep_override():
+                if not o.is_discrete_sweep():
+                    return None
+                values = list(o.sweep_string_iterator())
+                _check_group_options(o.get_key_element(), values)
+                first.append(f"{o.get_key_element()}={values[0]}")
+            else:
+                first.append(o.input_line)
+    except HydraException as exc:
+        _fail(ConfigError(" ".join(str(exc).split())))
+    return first, True
 
 
-def precheck(overrides: list[str]) -> None:
-    """Compose and validate the config as the run will see it; raises ConfigError."""
+def _check_group_options(key: str, values: list[str]) -> None:
+    """Every option swept over a config group must exist (configs/<group>/<option>.yaml)."""
+    from importlib.resources import files
+
+    group = files("configs") / key
+    if "." in key or not group.is_dir():
+        return
+    options = sorted(p.name[:-5] for p in group.iterdir() if p.name.endswith(".yaml"))
+    for v in values:
+        if v not in options:
+            _fail(ConfigError(f"{key}={v}: unknown option; available: {', '.join(options)}"))
+
+
+def precheck(overrides: list[str], domain: bool = True) -> None:
+    """Compose (and, for a single run, validate) the config as the run will see it.
+
+    In a multirun only composition is checked up front (keys, types, group options): a
+    domain error in one combination is that run's failure, recorded by the sweep.
+    """
     from .runner import check_config, compose_config
 
-    check_config(compose_config(overrides))
+    cfg = compose_config(overrides)
+    if domain:
+        check_config(cfg)
 
 
 def _task(cfg: DictConfig) -> dict:
@@ -82,10 +124,11 @@ def _task(cfg: DictConfig) -> dict:
 def main() -> None:
     register_configs()
     sys.argv[1:] = expand_replicates(sys.argv[1:])
-    overrides = _user_overrides(sys.argv[1:])
-    if overrides is not None:
+    checked = _user_overrides(sys.argv[1:])
+    if checked is not None:
+        overrides, multirun = checked
         try:
-            precheck(overrides)
+            precheck(overrides, domain=not multirun)
         except ConfigError as exc:
             _fail(exc)
     hydra.main(config_path="pkg://configs", config_name="config", version_base="1.3")(_task)()

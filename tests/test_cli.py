@@ -96,3 +96,19 @@ def test_bad_data_dir_is_reported(tmp_path):
              tmp_path)
     assert p.returncode == 2
     assert "parks.csv, line 4" in p.stderr and "unknown county_id" in p.stderr
+
+
+@pytest.mark.parametrize("sweep, fragment", [
+    ("subsidy.relocaton_per_mu=1,2", "unknown config key 'subsidy.relocaton_per_mu'"),
+    ("exit_strategy=plan,nope", "exit_strategy=nope: unknown option"),
+    ("seed=0,x", None),  # a wrong type in a later value: Hydra's own check, still no run
+])
+def test_bad_multirun_input_stops_before_any_run(tmp_path, sweep, fragment):
+    """A multirun with an unknown key or group option stops before running, in one line."""
+    out = tmp_path / "sweep"
+    p = _run(["-m", "scenario=small", sweep, f"hydra.sweep.dir={out}"], tmp_path)
+    assert p.returncode != 0
+    assert not (out / "runs").exists()
+    if fragment:
+        assert p.returncode == 2 and fragment in p.stderr
+        assert len(p.stderr.strip().splitlines()) == 1
