@@ -73,6 +73,14 @@ class ExitStrategyConfig:
     name: str = "plan"
     vacate_start: str = "2021Q3"
     deadline: str = "2024Q4"
+    candidates: str = "exit_list"
+    order_by: str = "none"
+    share: float = 1.0
+    threshold: float | None = None
+    wave_quarters: int | None = None
+    compensation_per_mu: float | None = None
+    relocation_subsidy_per_mu: float | None = None
+    csv: str | None = None
     add_parks: list[str] = field(default_factory=list)
     exempt_parks: list[str] = field(default_factory=list)
 
@@ -252,7 +260,9 @@ def _keys(cfg: Any, key: str, allowed: tuple[str, ...], exact: bool = False) -> 
         raise ConfigError(f"{key}: missing key(s) {sorted(set(allowed) - keys)}")
 
 
-EXIT_STRATEGIES = ("none", "plan")
+EXIT_STRATEGIES = ("none", "plan", "lowest_efficiency", "phased", "distance", "custom")
+EXIT_CANDIDATES = ("exit_list", "non_integrated", "none")
+EXIT_ORDERS = ("none", "tax_per_mu", "distance")
 DRIVERS = ("vectorized", "agents")
 ABOVE_SIZE_INDICATORS = ("tax_per_mu", "va_per_mu", "va_per_energy", "va_per_emission",
                          "labour_productivity", "rd_intensity")
@@ -330,6 +340,21 @@ def validate(cfg: Any, park_roles: dict[str, str] | None = None) -> None:
         raise ConfigError(
             f"exit_strategy.deadline={es.deadline} is before exit_strategy.vacate_start="
             f"{es.vacate_start}: the deadline must not precede the start")
+    if es.candidates not in EXIT_CANDIDATES:
+        raise ConfigError(f"exit_strategy.candidates={es.candidates!r}: allowed "
+                          f"{list(EXIT_CANDIDATES)}")
+    if es.order_by not in EXIT_ORDERS:
+        raise ConfigError(f"exit_strategy.order_by={es.order_by!r}: allowed {list(EXIT_ORDERS)}")
+    _range(cfg, "exit_strategy.share", 0, 1)
+    for key in ("threshold", "compensation_per_mu", "relocation_subsidy_per_mu"):
+        if es[key] is not None:
+            _range(cfg, f"exit_strategy.{key}", 0)
+    if es.wave_quarters is not None and int(es.wave_quarters) < 1:
+        raise ConfigError(f"exit_strategy.wave_quarters={es.wave_quarters}: must be >= 1 "
+                          f"(or null for a single vacating window)")
+    if es.name == "custom" and not es.csv:
+        raise ConfigError("exit_strategy.csv: the custom strategy needs a CSV of park_id, "
+                          "start, deadline[, compensation_per_mu]")
     if park_roles is not None:
         for key in ("add_parks", "exempt_parks"):
             for pid in es[key]:

@@ -14,7 +14,7 @@ from agents.choice import ChoiceParams
 
 from .config import CLASSES, LADDER_STEPS, parse_quarter, quarter_index
 from .policy.evaluation import EvaluationRules
-from .policy.exit_strategy import ExitSchedule, build_schedule
+from .policy.exit_strategy import ExitSchedule, ParkFacts, build_schedule
 from .scenario import Parks
 
 
@@ -49,7 +49,7 @@ class ModelParams:
     ladder_reward_effect: float
 
 
-def build_params(cfg, parks: Parks, firm_scale: float) -> ModelParams:
+def build_params(cfg, parks: Parks, firm_scale: float, facts: ParkFacts) -> ModelParams:
     b, s, land, ev = cfg.behavior, cfg.subsidy, cfg.land, cfg.evaluation
     choice = ChoiceParams(
         logit_scale=float(b.logit_scale), horizon_years=float(b.horizon_years),
@@ -94,7 +94,10 @@ def build_params(cfg, parks: Parks, firm_scale: float) -> ModelParams:
         main_platform_premium=float(b.main_platform_premium),
         upgrade_rd_gain=float(b.upgrade_rd_gain),
         evaluation=rules,
-        exit_schedule=build_schedule(parks, cfg.exit_strategy, str(cfg.time.start)),
+        exit_schedule=build_schedule(
+            parks, cfg.exit_strategy, str(cfg.time.start), facts,
+            quarter_index(cfg.time.end, cfg.time.start, "time.end") + 1,
+            float(land.vacating_compensation_per_mu), float(s.relocation_per_mu)),
         quota_main_only=bool(land.quota_main_only),
         annual_quota_mu=float(land.annual_quota_mu) * firm_scale,
         urban_transition_closed=bool(land.urban_transition_closed),

@@ -22,11 +22,12 @@ from omegaconf import DictConfig, OmegaConf
 
 from .config import (CLASSES, LADDER_STEPS, ROLES, STAGES, ConfigError,
                      explain_config_exception,
-                     quarter_label, register_configs, validate)
+                     quarter_index, quarter_label, register_configs, validate)
 from .io import write_csv, write_json, write_parquet, write_text
 from .model import ParkConsolidationModel
 from .params import build_params
-from .scenario import Registry, build_world, load_registry
+from .policy.exit_strategy import park_facts, read_custom_list
+from .scenario import Registry, build_parks, build_world, load_registry
 from .scorecard import YI, platform_table, scorecard
 
 NON_RESULT_KEYS = ("output", "sweep")  # config keys that do not change results (not hashed)
@@ -92,6 +93,10 @@ def check_config(cfg: DictConfig) -> Registry:
     registry = load_registry(cfg.scenario.data_dir)
     validate(cfg, park_roles=dict(zip(registry.parks["park_id"], registry.parks["role"],
                                       strict=True)))
+    if cfg.exit_strategy.name == "custom":  # the planner's CSV is checked before anything runs
+        n_steps = quarter_index(cfg.time.end, cfg.time.start, "time.end") + 1
+        read_custom_list(cfg.exit_strategy.csv, build_parks(registry, 1.0), str(cfg.time.start),
+                         n_steps, 0.0)
     return registry
 
 
@@ -102,7 +107,8 @@ def build_model(cfg: DictConfig) -> ParkConsolidationModel:
     threshold = float(cfg.behavior.ladder_revenue_min.micro_to_above_size)
     world = build_world(cfg.scenario, np.random.default_rng(scenario_ss), threshold,
                         float(cfg.behavior.main_platform_premium), registry=registry)
-    params = build_params(cfg, world.parks, world.firm_scale)
+    params = build_params(cfg, world.parks, world.firm_scale,
+                          park_facts(world))
     return ParkConsolidationModel(world, params, seed=int(model_ss.generate_state(1)[0]))
 
 
@@ -127,6 +133,7 @@ def simulate(cfg: DictConfig, progress: bool = False, keep_model: bool = False) 
     result.summary["runtime_seconds"] = {
         "build": round(t_build, 3), "steps": round(t_run, 3),
         "phases": {k: round(v, 3) for k, v in model.phase_seconds.items()},
+        "decision_parts": {k: round(v, 3) for k, v in model.decision_seconds.items()},
     }
     if keep_model:
         result.model = model

@@ -1,30 +1,49 @@
-"""Exit-list strategies (逐步退出名单): which parks are listed, when vacating starts, the deadline.
+"""Exit-list strategies (逐步退出名单): which parks are listed, when, and on what terms.
 
-Each strategy is a small function from the park registry and its config to an
-:class:`ExitSchedule`; the model only reads the schedule. Register new strategies in
-``STRATEGIES``.
+Every strategy is the same four choices, set by the ``exit_strategy`` config group:
+
+* **candidates** — the parks that may be listed: ``exit_list`` (the plan's own rule: every
+  non-integrated park that becomes neither a characteristic base nor an urban functional zone)
+  or ``non_integrated`` (every park outside the 14 main platforms);
+* **order** — ``none``, ``tax_per_mu`` (least efficient first) or ``distance`` (farthest from a
+  main platform first);
+* **selection** — the first ``share`` of the ordered candidates, and/or those with tax per mu
+  below ``threshold``;
+* **timing** — one vacating window from ``vacate_start`` to ``deadline``, or yearly (or other)
+  ``waves`` of ``wave_quarters`` each, taken in order within that window.
+
+``custom`` reads the list from a CSV (park ids with start and deadline quarters, optionally a
+compensation per mu). Strategies may carry their own ``compensation_per_mu`` and
+``relocation_subsidy_per_mu``; left empty they inherit ``land.vacating_compensation_per_mu``
+and ``subsidy.relocation_per_mu``. The model only reads the resulting :class:`ExitSchedule`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import csv
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from ..config import ROLES, quarter_index
-from ..scenario import Parks
+from ..config import QUARTER_RE, ROLES, ConfigError, quarter_index
+from ..scenario import Parks, World
 
 NEVER = np.iinfo(np.int64).max // 4
+CANDIDATES = ("exit_list", "non_integrated", "none")
+ORDERS = ("none", "tax_per_mu", "distance")
+CUSTOM_COLUMNS = ("park_id", "start", "deadline")
 
 
 @dataclass(frozen=True)
 class ExitSchedule:
-    """Per park: on the list?, first step of vacating, deadline step (after which no one stays)."""
+    """Per park: listed?, first step of vacating, deadline step, compensation, relocation subsidy."""
 
     listed: np.ndarray  # bool
     start: np.ndarray  # int step, NEVER if not listed
     deadline: np.ndarray  # int step, NEVER if not listed
+    compensation: np.ndarray  # 万元/mu paid to firms leaving the park once vacating started
+    relocation_subsidy: np.ndarray  # 万元/mu paid to its firms relocating to a main platform
 
     def vacating(self, step: int) -> np.ndarray:
         return self.listed & (step >= self.start)
@@ -33,40 +52,146 @@ class ExitSchedule:
         return self.listed & (step >= self.deadline)
 
 
-def _schedule(listed: np.ndarray, start: int, deadline: int) -> ExitSchedule:
-    return ExitSchedule(listed, np.where(listed, start, NEVER), np.where(listed, deadline, NEVER))
+@dataclass(frozen=True)
+class ParkFacts:
+    """What strategies rank parks by, measured on the initial world."""
+
+    tax_per_mu: np.ndarray  # 万元/mu/yr at the start
+    distance_to_main_km: np.ndarray  # to the nearest main-platform park
 
 
-def _with_overrides(parks: Parks, listed: np.ndarray, cfg) -> np.ndarray:
-    listed = listed.copy()
+def park_facts(world: World) -> ParkFacts:
+    """Tax per mu and distance to the nearest main platform of each park in the initial world."""
+    f, s, parks = world.firms, world.sectors, world.parks
+    tax = np.bincount(f.park, weights=s.tax_rate[f.sector] * f.tax_eff * f.revenue,
+                      minlength=parks.n)
+    land = parks.land_in_use0
+    tpm = np.divide(tax, land, out=np.zeros(parks.n), where=land > 0)
+    main = parks.is_main
+    dist = parks.distance_km[:, main].min(axis=1) if main.any() else np.zeros(parks.n)
+    return ParkFacts(tpm, dist)
+
+
+def _candidates(parks: Parks, kind: str) -> np.ndarray:
+    if kind == "exit_list":
+        return parks.role == ROLES.index("exit_list")
+    if kind == "non_integrated":
+        return ~parks.is_main
+    return np.zeros(parks.n, dtype=bool)
+
+
+def _order(parks: Parks, facts: ParkFacts, how: str) -> np.ndarray:
+    """Park indices in listing order (stable, ties by registry order)."""
+    if how == "tax_per_mu":
+        return np.argsort(facts.tax_per_mu, kind="stable")
+    if how == "distance":
+        return np.argsort(-facts.distance_to_main_km, kind="stable")
+    return np.arange(parks.n)
+
+
+def rule_based(parks: Parks, cfg, time_start: str, facts: ParkFacts, n_steps: int,
+               compensation: float, relocation_subsidy: float) -> ExitSchedule:
+    """Candidates → order → selection → timing (see the module docstring)."""
+    cand = _candidates(parks, cfg.candidates)
     index = {pid: i for i, pid in enumerate(parks.ids)}
     for pid in cfg.add_parks:
-        listed[index[pid]] = True
+        cand[index[pid]] = True
     for pid in cfg.exempt_parks:
-        listed[index[pid]] = False
-    listed &= ~parks.is_main  # main-platform parks never exit
-    return listed
+        cand[index[pid]] = False
+    cand &= ~parks.is_main  # main-platform parks never exit
+    order = [i for i in _order(parks, facts, cfg.order_by) if cand[i]]
+    if cfg.threshold is not None:
+        order = [i for i in order if facts.tax_per_mu[i] < float(cfg.threshold)]
+    order = order[: int(round(float(cfg.share) * len(order)))]
+    listed = np.zeros(parks.n, dtype=bool)
+    listed[order] = True
+    start0 = quarter_index(cfg.vacate_start, time_start, "exit_strategy.vacate_start")
+    end = quarter_index(cfg.deadline, time_start, "exit_strategy.deadline")
+    start = np.full(parks.n, NEVER)
+    deadline = np.full(parks.n, NEVER)
+    if cfg.wave_quarters:
+        # consecutive waves of wave_quarters each fill the window; parks spread evenly over them
+        w = int(cfg.wave_quarters)
+        n_waves = max(1, -(-(end - start0 + 1) // w))
+        for k, i in enumerate(order):
+            wave = k * n_waves // max(len(order), 1)
+            start[i] = start0 + wave * w
+            deadline[i] = min(start0 + (wave + 1) * w - 1, end)
+    else:
+        start[order] = start0
+        deadline[order] = end
+    return ExitSchedule(listed, start, deadline, np.where(listed, compensation, 0.0),
+                        np.where(listed, relocation_subsidy, 0.0))
 
 
-def no_exit(parks: Parks, cfg, time_start: str) -> ExitSchedule:
-    """Counterfactual: no park is listed."""
-    return _schedule(np.zeros(parks.n, dtype=bool), NEVER, NEVER)
+def read_custom_list(path: str | Path, parks: Parks, time_start: str, n_steps: int,
+                     compensation: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Read and check a custom exit list; any problem is one ConfigError naming the line."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"exit_strategy.csv={str(path)!r}: file not found")
+    index = {pid: i for i, pid in enumerate(parks.ids)}
+    listed = np.zeros(parks.n, dtype=bool)
+    start = np.full(parks.n, NEVER)
+    deadline = np.full(parks.n, NEVER)
+    comp = np.zeros(parks.n)
+    seen: dict[str, int] = {}
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        missing = [c for c in CUSTOM_COLUMNS if c not in header]
+        if missing:
+            raise ConfigError(f"{path}, line 1: missing column(s) {missing}; the columns are "
+                              f"park_id, start, deadline[, compensation_per_mu]")
+        for row in reader:
+            line = reader.line_num
+            here = f"{path}, line {line}"
+            row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+            pid = row["park_id"]
+            if pid not in index:
+                raise ConfigError(f"{here}: unknown park id {pid!r} (see sim/data/parks.csv)")
+            i = index[pid]
+            if parks.is_main[i]:
+                raise ConfigError(f"{here}: {pid!r} is a main-platform park; only parks outside "
+                                  f"the 14 main platforms can be put on the exit list")
+            if pid in seen:
+                raise ConfigError(f"{here}: duplicate row for park {pid!r} (first on line "
+                                  f"{seen[pid]})")
+            seen[pid] = line
+            for col in ("start", "deadline"):
+                if not QUARTER_RE.match(row[col]):
+                    raise ConfigError(f"{here}: {col}={row[col]!r} is not a quarter like 2022Q3")
+            s = quarter_index(row["start"], time_start, "start")
+            d = quarter_index(row["deadline"], time_start, "deadline")
+            if d < s:
+                raise ConfigError(f"{here}: deadline {row['deadline']} is before start "
+                                  f"{row['start']}")
+            if s < 0 or s >= n_steps:
+                raise ConfigError(f"{here}: start {row['start']} is outside the simulated period")
+            c = row.get("compensation_per_mu", "")
+            if c:
+                try:
+                    comp[i] = float(c)
+                except ValueError:
+                    raise ConfigError(f"{here}: compensation_per_mu={c!r} is not a number") from None
+                if comp[i] < 0:
+                    raise ConfigError(f"{here}: compensation_per_mu={c} must be >= 0")
+            else:
+                comp[i] = compensation
+            listed[i], start[i], deadline[i] = True, s, d
+    return listed, start, deadline, comp
 
 
-def plan(parks: Parks, cfg, time_start: str) -> ExitSchedule:
-    """The policy's rule: every non-integrated park that is neither characteristic nor urban exits."""
-    listed = parks.role == ROLES.index("exit_list")
-    listed = _with_overrides(parks, listed, cfg)
-    start = quarter_index(cfg.vacate_start, time_start, "exit_strategy.vacate_start")
-    deadline = quarter_index(cfg.deadline, time_start, "exit_strategy.deadline")
-    return _schedule(listed, start, deadline)
-
-
-STRATEGIES: dict[str, Callable[[Parks, object, str], ExitSchedule]] = {
-    "none": no_exit,
-    "plan": plan,
-}
-
-
-def build_schedule(parks: Parks, cfg, time_start: str) -> ExitSchedule:
-    return STRATEGIES[cfg.name](parks, cfg, time_start)
+def build_schedule(parks: Parks, cfg, time_start: str, facts: ParkFacts, n_steps: int,
+                   default_compensation: float, default_relocation_subsidy: float) -> ExitSchedule:
+    """The exit schedule of strategy config ``cfg`` (the ``exit_strategy`` group)."""
+    comp = default_compensation if cfg.compensation_per_mu is None else float(
+        cfg.compensation_per_mu)
+    sub = default_relocation_subsidy if cfg.relocation_subsidy_per_mu is None else float(
+        cfg.relocation_subsidy_per_mu)
+    if cfg.name == "custom":
+        if not cfg.csv:
+            raise ConfigError("exit_strategy.csv: give the path of the custom exit-list CSV")
+        listed, start, deadline, c = read_custom_list(cfg.csv, parks, time_start, n_steps, comp)
+        return ExitSchedule(listed, start, deadline, c, np.where(listed, sub, 0.0))
+    return rule_based(parks, cfg, time_start, facts, n_steps, comp, sub)
