@@ -182,11 +182,17 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
         "upgraded": int(counts.get("upgrade", 0)),
         "promoted": int(counts.get("promotion", 0)),
     }
+    moves = events[events["event"] == "relocation"]
+    to_main = moves["to_park"].map(dict(zip(parks_df["park_id"], parks_df["role"],
+                                            strict=True))) == "main_platform"
+    totals["relocated_to_main"] = int(to_main.sum())
+    totals["relocated_to_other"] = int((~to_main).sum())
     promoted_to = events.loc[events["event"] == "promotion", "stage"].value_counts()
     ladder = {step: int(promoted_to.get(STAGES[k + 1], 0)) for k, step in enumerate(LADDER_STEPS)}
     main = last_year[last_year["role"] == "main_platform"]
     indicators = {
         "output_last_year_yi": float(last_year["output"].sum() / YI / scale),
+        "value_added_last_year_yi": float(last_year["value_added"].sum() / YI / scale),
         "tax_last_year_yi": float(last_year["tax"].sum() / YI / scale),
         "jobs_end": float(ts[ts["step"] == ts["step"].max()]["jobs"].sum() / scale),
         "main_platform_output_share": float(main["output"].sum()

@@ -127,7 +127,8 @@ def _publish(tmp: Path, final: Path) -> None:
 
 
 def _flatten(summary: dict) -> dict[str, Any]:
-    row: dict[str, Any] = {}
+    row: dict[str, Any] = {"strategy": summary.get("exit_strategy"),
+                           "scenario_name": summary.get("scenario")}
     for section in RESULT_KEYS:
         row.update(summary.get(section, {}))
     for k, v in summary.get("ladder_promotions", {}).items():
