@@ -130,28 +130,103 @@ def utilities(rows: DeciderRows, dest: np.ndarray, parks: ParkView,
     u[:, EXIT] = p.asc_exit + lam * liquidation / s
 
     if j:
-        h = here[:, None]
-        rel_rev = rows.revenue[:, None] * np.exp(parks.premium[dest] - parks.premium[h])
-        tax_dest = parks.land_tax[dest] * (land * (1.0 - rows.relief))[:, None]
-        profit_dest = (rows.margin[:, None] * rel_rev - fixed[:, None] - tax_dest
-                       - rows.surcharge_cost[:, None])
-        subsidy_ok = vacating[:, None] & (parks.is_main[dest] | (not p.relocation_to_main_only))
-        one_off = (p.moving_cost_fixed + (p.moving_cost_per_mu + parks.land_price[dest]) * land[:, None]
-                   - liquidation[:, None] - p.relocation_per_mu * land[:, None] * subsidy_ok)
-        sec = rows.sector[:, None]
-        u[:, N_FIXED:] = (
-            p.asc_move
-            + lam_h * profit_dest / s[:, None]
-            - lam * one_off / s[:, None]
-            - p.distance_per_10km * parks.distance_km[h, dest] / 10.0
-            - p.county_line * (parks.county[dest] != parks.county[h])
-            + p.agglomeration * parks.sector_share[dest, sec]
-            + p.leading_match * parks.leading[dest, sec]
-            + p.main_platform_pull * parks.is_main[dest]
-            + p.destination_size * parks.log_size[dest]
-        )
-        avail[:, N_FIXED:] = (dest != h) & (parks.remaining[dest] >= land[:, None])
+        _relocation_utilities(rows, dest, parks, p, fixed, liquidation, vacating,
+                              u[:, N_FIXED:], avail[:, N_FIXED:])
     return u, avail
+
+
+@dataclass(frozen=True)
+class DestinationTerms:
+    """The parts of the relocation utility that depend on parks only, for one view and ``p``.
+
+    ``pair_sector`` is a flat (P, S, P) table over (home park, sector, destination) of the
+    distance, county-line, agglomeration, leading-industry, main-platform and size terms; the
+    other arrays are per destination park and are multiplied by per-firm coefficients.
+    """
+
+    pair_sector: np.ndarray  # (P*S*P,) float
+    premium_factor: np.ndarray  # exp(premium) of the destination
+    subsidised: np.ndarray  # 1.0 where a vacating firm's relocation subsidy applies, else 0.0
+
+
+def destination_terms(parks: ParkView, p: ChoiceParams) -> DestinationTerms:
+    """Park-only relocation terms for ``parks`` and ``p``, computed once per view.
+
+    A view is a per-quarter snapshot that is not modified once built, so the terms are
+    memoised on it (for the last ``p`` used): the agent driver, which calls the kernel once
+    per firm, then pays for the table once a quarter, not once a firm.
+    """
+    cached = parks.__dict__.get("_destination_terms")
+    if cached is not None and cached[0] is p:
+        return cached[1]
+    county_line = parks.county[None, :] != parks.county[:, None]  # [home, destination]
+    pair = (-p.distance_per_10km * parks.distance_km / 10.0 - p.county_line * county_line
+            + p.main_platform_pull * parks.is_main + p.destination_size * parks.log_size)
+    sector = (p.agglomeration * parks.sector_share
+              + p.leading_match * parks.leading)  # [destination, sector]
+    n_parks, n_sectors = sector.shape
+    table = np.empty((n_parks, n_sectors, n_parks))  # [home, sector, destination]
+    np.add(pair[:, None, :], sector.T[None, :, :], out=table)
+    terms = DestinationTerms(
+        pair_sector=table.ravel(),
+        premium_factor=np.exp(parks.premium),
+        subsidised=(parks.is_main | (not p.relocation_to_main_only)).astype(float),
+    )
+    parks._destination_terms = (p, terms)
+    return terms
+
+
+def _relocation_utilities(rows: DeciderRows, dest: np.ndarray, parks: ParkView, p: ChoiceParams,
+                          fixed: np.ndarray, liquidation: np.ndarray, vacating: np.ndarray,
+                          u: np.ndarray, avail: np.ndarray) -> None:
+    """Fill ``u`` and ``avail`` (n, J) for relocating to the sampled ``dest`` parks.
+
+    The utility of a move is separable into per-firm coefficients times per-destination
+    attributes (productivity premium, land-use tax, land price, subsidy eligibility) plus the
+    park-only table of :func:`destination_terms`. Each (n, J) cell thus costs a few gathers
+    from small tables and multiply-adds, instead of re-deriving every term per cell:
+
+    u = asc_move + λh·(margin·revenue·e^{prem_d − prem_h} − fixed − tax_d − surcharge)/scale
+        − λ·(moving_fixed + (moving_per_mu + price_d)·land − liquidation − subsidy_d)/scale
+        + pair_sector[home, sector, d]
+    """
+    lam_h = p.logit_scale * p.horizon_years
+    lam = p.logit_scale
+    s, here, land = rows.scale, rows.park, rows.land
+    terms = destination_terms(parks, p)
+    n_parks, n_sectors = parks.sector_share.shape
+
+    # per-firm parts
+    const = (p.asc_move - lam_h * (fixed + rows.surcharge_cost) / s
+             - lam * (p.moving_cost_fixed + p.moving_cost_per_mu * land - liquidation) / s)
+    c_revenue = lam_h * rows.margin * rows.revenue * np.exp(-parks.premium[here]) / s
+    c_tax = -lam_h * land * (1.0 - rows.relief) / s
+    c_price = -lam * land / s
+
+    # (n, J) parts: gathers from small per-park tables into two reused buffers; the indices
+    # are valid park numbers, and mode="clip" spares numpy's buffered bounds-checked path
+    key = ((here * n_sectors + rows.sector) * n_parks)[:, None] + dest
+    out = np.take(terms.pair_sector, key, mode="clip")
+    out += const[:, None]
+    tmp = np.take(terms.premium_factor, dest, mode="clip")
+    tmp *= c_revenue[:, None]
+    out += tmp
+    np.take(parks.land_tax, dest, out=tmp, mode="clip")
+    tmp *= c_tax[:, None]
+    out += tmp
+    # the relocation subsidy only concerns firms in vacating parks: add it on those rows only
+    vac = np.flatnonzero(vacating) if p.relocation_per_mu else np.empty(0, dtype=np.int64)
+    if vac.size:
+        c_subsidy = lam * p.relocation_per_mu * land[vac] / s[vac]
+        out[vac] += c_subsidy[:, None] * terms.subsidised[dest[vac]]
+    # the land price, the last term, is added straight into u
+    np.take(parks.land_price, dest, out=tmp, mode="clip")
+    tmp *= c_price[:, None]
+    np.add(out, tmp, out=u)
+
+    np.take(parks.remaining, dest, out=tmp, mode="clip")
+    np.greater_equal(tmp, land[:, None], out=avail)
+    avail &= dest != here[:, None]
 
 
 def mnl_probabilities(u: np.ndarray, avail: np.ndarray) -> np.ndarray:
@@ -171,10 +246,18 @@ def choose(u: np.ndarray, avail: np.ndarray,
     (random-utility consistent second choice). Every row must have an available alternative
     among stay/upgrade/exit (exit always is).
     """
-    gumbel = -np.log(-np.log(rng.random(u.shape)))
-    x = np.where(avail, u + gumbel, -np.inf)
+    # x = u + Gumbel = u - log(-log U), computed in place in one buffer
+    x = rng.random(u.shape)
+    np.log(x, out=x)
+    np.negative(x, out=x)
+    np.log(x, out=x)
+    np.subtract(u, x, out=x)
+    np.copyto(x, -np.inf, where=~avail)
     choice = x.argmax(axis=1)
-    fallback = x[:, :N_FIXED].argmax(axis=1)
+    # where the best alternative is not a relocation it is also the best non-relocation one
+    fallback = choice.copy()
+    movers = np.flatnonzero(choice >= N_FIXED)
+    fallback[movers] = x[movers, :N_FIXED].argmax(axis=1)
     return choice, fallback
 
 

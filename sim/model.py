@@ -3,7 +3,9 @@
 Each quarter runs named phases, each timed (``model.phase_seconds``):
 ``government`` (vacating schedule, yearly land quota), ``evaluation`` (yearly per-mu classes),
 ``productivity``, ``decisions`` (stay / upgrade / exit / relocate, capacity enforced),
-``entry`` (targeted attraction), ``promotion`` (the enterprise ladder) and ``collect``.
+``entry`` (targeted attraction), ``promotion`` (the enterprise ladder) and ``collect``;
+``model.decision_seconds`` splits decisions into inputs, the choice kernel alone, capacity
+resolution and applying the decisions (``python -m experiments.bench_scale`` reports them).
 The firm state of record is columnar (``model.firms``); the ``vectorized`` driver decides for
 all firms with one kernel call, the ``agents`` driver lets each :class:`Enterprise` decide in
 ``shuffle_do("step")`` with the same kernel on its own row.
@@ -29,6 +31,11 @@ from .scenario import World, draw_firms
 
 PHASES = ("government", "evaluation", "productivity", "decisions", "entry", "promotion",
           "collect")
+# parts of the decisions phase, timed separately (``model.decision_seconds``): the quarter's
+# park view and decider attributes, the choice kernel alone (destination sampling, utilities,
+# logit draw), capacity resolution, and carrying out the decisions (incl. the land recount;
+# in the agents driver the agents' own bookkeeping is the rest of the phase)
+DECISION_PARTS = ("inputs", "kernel", "capacity", "apply")
 EVENT_KINDS = ("relocation", "exit", "entry", "upgrade", "promotion")
 MICRO, ABOVE = STAGES.index("micro"), STAGES.index("above_size")
 
@@ -52,6 +59,7 @@ class ParkConsolidationModel(mesa.Model):
         self.exit_schedule = params.exit_schedule
         self.t = 0  # index of the current quarter (0 = time.start)
         self.phase_seconds = dict.fromkeys(PHASES, 0.0)
+        self.decision_seconds = dict.fromkeys(DECISION_PARTS, 0.0)
 
         p, P = params, self.parks.n
         self.is_main = self.parks.is_main
@@ -74,6 +82,7 @@ class ParkConsolidationModel(mesa.Model):
                                 * self.quota_eligible, minlength=self.parks.county_ids.size)
         self.quota_county_share = elig_land / max(elig_land.sum(), 1e-12)
         self.next_id = int(self.firms.id.max()) + 1 if self.firms.n else 0
+        self.quarterly_drift = self.sectors.drift / 4.0
 
         self.recorder = Recorder(self)
         self._update_revenue()
@@ -122,10 +131,11 @@ class ParkConsolidationModel(mesa.Model):
         return self.t >= self.params.n_steps
 
     @contextmanager
-    def _timed(self, phase: str):
+    def _timed(self, name: str, into: dict[str, float] | None = None):
+        """Add the wall time of the block to ``into[name]`` (default: ``phase_seconds``)."""
         t0 = time.perf_counter()
         yield
-        self.phase_seconds[phase] += time.perf_counter() - t0
+        (self.phase_seconds if into is None else into)[name] += time.perf_counter() - t0
 
     # ------------------------------------------------------------------ the schedule
     def step(self) -> None:
@@ -141,15 +151,16 @@ class ParkConsolidationModel(mesa.Model):
         with self._timed("productivity"):
             self._productivity()
         with self._timed("decisions"):
-            self._prepare_view()
+            with self._timed("inputs", self.decision_seconds):
+                self._prepare_view()
             if p.driver == "agents":
                 self.agents_by_type[Enterprise].shuffle_do("step")
             else:
                 self._decide_vectorized()
-            self._recount_land()
+            with self._timed("apply", self.decision_seconds):
+                self._recount_land()
         with self._timed("entry"):
             self._entry()
-            self._recount_land()
         with self._timed("promotion"):
             self._promotion()
         with self._timed("collect"):
@@ -167,14 +178,22 @@ class ParkConsolidationModel(mesa.Model):
 
     # ------------------------------------------------------------------ phases
     def _update_revenue(self) -> None:
+        """revenue = scale * exp(z + shock + premium of the park), in place for every row."""
         f = self.firms
-        f.revenue[:] = f.scale * np.exp(f.z_level + f.shock + self.premium[f.park])
+        x = f.z_level + f.shock
+        x += self.premium[f.park]
+        np.exp(x, out=x)
+        np.multiply(f.scale, x, out=f.revenue)
 
     def _productivity(self) -> None:
+        """AR(1) productivity shocks and the sector trend (quarterly), in place for every row."""
         p, f = self.params, self.firms
-        n = f.n
-        f.shock[:] = p.productivity_rho * f.shock + p.productivity_sigma * self.rng.standard_normal(n)
-        f.z_level[:] += self.sectors.drift[f.sector] / 4.0
+        noise = self.rng.standard_normal(f.n)
+        noise *= p.productivity_sigma
+        shock = f.shock
+        shock *= p.productivity_rho
+        shock += noise
+        f.z_level[:] += self.quarterly_drift[f.sector]
         self._update_revenue()
 
     def annual_figures(self, rows: np.ndarray) -> dict[str, np.ndarray]:
@@ -193,31 +212,50 @@ class ParkConsolidationModel(mesa.Model):
         }
 
     def _evaluate(self) -> None:
-        """Yearly per-mu evaluation: classes, consecutive D years, class-dependent costs."""
+        """Yearly per-mu evaluation: classes, consecutive D years, class-dependent costs.
+
+        Only firms in the evaluation's scope are scored: above-size firms (规上), and
+        below-size firms with at least ``min_land_below`` mu (the scope :func:`E.evaluate`
+        applies; about a quarter of the firms). The others get no class, as E.evaluate would
+        give them, without computing their indicators.
+        """
         f, rules = self.firms, self.params.evaluation
         rows = np.flatnonzero(f.alive)
+        cls = np.full(rows.size, E.NOT_EVALUATED, dtype=np.int64)
+        scored = rows[:0]
         if rules.enabled:
-            a = self.annual_figures(rows)
-            ind = E.indicators(a["revenue"], f.land[rows], a["tax"], a["va"], a["energy"],
-                               a["emission"], a["electricity"], f.jobs[rows], a["rd_spend"])
-            cls = E.evaluate(rules, f.stage[rows], self.parks.county[f.park[rows]],
-                             self.parks.county_ids.size, ind, f.land[rows], ABOVE)
-        else:
-            cls = np.full(rows.size, E.NOT_EVALUATED)
+            in_scope = np.flatnonzero((f.stage[rows] >= ABOVE)
+                                      | (f.land[rows] >= rules.min_land_below))
+            scored = rows[in_scope]
+            a = self.annual_figures(scored)
+            ind = E.indicators(a["revenue"], f.land[scored], a["tax"], a["va"], a["energy"],
+                               a["emission"], a["electricity"], f.jobs[scored], a["rd_spend"])
+            cls[in_scope] = E.evaluate(rules, f.stage[scored], self.parks.county[f.park[scored]],
+                                       self.parks.county_ids.size, ind, f.land[scored], ABOVE)
         f.cls[rows] = cls
         f.d_years[rows] = np.where(cls == E.D_CLASS, f.d_years[rows] + 1, 0)
-        self._set_class_costs(rows)
-        self.recorder.record_classes(self.t, rows)
+        self._set_class_costs(rows[cls != E.NOT_EVALUATED])
+        self._set_unclassed_costs(rows[cls == E.NOT_EVALUATED])
+        self.recorder.record_classes(self.t, scored)
 
     def _set_class_costs(self, rows: np.ndarray) -> None:
+        """Land-use tax relief share and electricity surcharge rate of ``rows`` by class."""
         f, rules = self.firms, self.params.evaluation
-        relief, _, _ = E.class_costs(rules, f.cls[rows], f.d_years[rows], np.zeros(rows.size),
-                                     np.zeros(rows.size), f.land[rows])
-        _, rate_per_kwh, _ = E.class_costs(rules, f.cls[rows], f.d_years[rows],
-                                           np.full(rows.size, 1e4), np.zeros(rows.size),
-                                           f.land[rows])
+        # the surcharge on 1e4 kWh in 万元 is the rate in yuan per kWh; relief needs no inputs
+        relief, rate_per_kwh, _ = E.class_costs(rules, f.cls[rows], f.d_years[rows],
+                                                np.full(rows.size, 1e4), np.zeros(rows.size),
+                                                f.land[rows])
         f.relief[rows] = relief
         f.surcharge_rate[rows] = rate_per_kwh  # 万元 per 1e4 kWh == yuan per kWh
+
+    def _set_unclassed_costs(self, rows: np.ndarray) -> None:
+        """Costs of firms without a class after an evaluation (managed as B, no D years): the
+        same for all of them, so computed for the first and copied to the rest."""
+        if rows.size:
+            f = self.firms
+            self._set_class_costs(rows[:1])
+            f.relief[rows] = f.relief[rows[0]]
+            f.surcharge_rate[rows] = f.surcharge_rate[rows[0]]
 
     # ------------------------------------------------------------------ decisions
     def _prepare_view(self) -> None:
@@ -246,8 +284,10 @@ class ParkConsolidationModel(mesa.Model):
 
     def draw_active(self, rows: np.ndarray) -> np.ndarray:
         """Which of ``rows`` reconsider this quarter: not held by inertia, or forced to leave."""
-        forced = self.view.no_stay[self.firms.park[rows]]
-        return (self.rng.random(rows.size) >= self.params.inertia) | forced
+        active = self.rng.random(rows.size) >= self.params.inertia
+        if self.view.no_stay.any():
+            active |= self.view.no_stay[self.firms.park[rows]]
+        return active
 
     def decider_rows(self, rows: np.ndarray) -> K.DeciderRows:
         f, s, p = self.firms, self.sectors, self.params
@@ -270,11 +310,15 @@ class ParkConsolidationModel(mesa.Model):
         (``shuffle``) or in row order (the agent driver calls this for one row at a time, in
         the order of ``shuffle_do``).
         """
+        clock, parts = time.perf_counter, self.decision_seconds
+        t0 = clock()
         dec = self.decider_rows(rows)
+        t1 = clock()
         dest = K.sample_destinations(self.rng, rows.size, self.accepting,
                                      self.params.destinations_sampled)
         u, avail = K.utilities(dec, dest, self.view, self.params.choice)
         col, fallback = K.choose(u, avail, self.rng)
+        t2 = clock()
         action = K.action_of(col)
         moving = np.flatnonzero(action == K.MOVE)
         target = np.full(rows.size, -1, dtype=np.int64)
@@ -286,15 +330,22 @@ class ParkConsolidationModel(mesa.Model):
             rejected = moving[~ok]
             action[rejected] = fallback[rejected]
             target[rejected] = -1
+        t3 = clock()
+        parts["inputs"] += t1 - t0
+        parts["kernel"] += t2 - t1
+        parts["capacity"] += t3 - t2
         return action, target
 
     def _decide_vectorized(self) -> None:
-        rows = np.flatnonzero(self.firms.alive)
-        rows = rows[self.draw_active(rows)]
+        """All living firms that reconsider this quarter decide at once; then act in bulk."""
+        with self._timed("inputs", self.decision_seconds):
+            rows = np.flatnonzero(self.firms.alive)
+            rows = rows[self.draw_active(rows)]
         if rows.size == 0:
             return
         action, target = self.decide(rows, shuffle=True)
-        self.apply_decisions(rows, action, target)
+        with self._timed("apply", self.decision_seconds):
+            self.apply_decisions(rows, action, target)
 
     def apply_decisions(self, rows: np.ndarray, action: np.ndarray, target: np.ndarray) -> None:
         """Carry out decided actions in bulk: upgrades, exits and relocations."""
@@ -345,9 +396,10 @@ class ParkConsolidationModel(mesa.Model):
 
     def _recount_land(self) -> None:
         """Land in use per park from the living firms (exact; the running totals kept while
-        decisions are applied one by one only serve the capacity checks within a phase)."""
+        decisions are applied one by one only serve the capacity checks within a phase; entry
+        keeps the recount exact, see :meth:`_entry`)."""
         f = self.firms
-        alive = f.alive
+        alive = np.flatnonzero(f.alive)
         self.land_in_use = np.bincount(f.park[alive], weights=f.land[alive],
                                        minlength=self.parks.n)
 
@@ -381,7 +433,10 @@ class ParkConsolidationModel(mesa.Model):
         cols = {k: v[ok] for k, v in cols.items()}
         rows = f.append(cols)
         self.next_id += n
-        self.land_in_use += np.bincount(cols["park"], weights=cols["land"], minlength=parks.n)
+        # entrants are the last rows of the table, so adding their land one by one in row order
+        # to the exact recount of the decisions phase gives exactly a fresh recount (bincount
+        # also sums in row order)
+        np.add.at(self.land_in_use, cols["park"], cols["land"])
         self._set_class_costs(rows)
         self.recorder.add_money("attraction", cols["park"],
                                 p.attraction_per_mu * cols["land"] * self.is_main[cols["park"]])
@@ -392,23 +447,28 @@ class ParkConsolidationModel(mesa.Model):
 
     # ------------------------------------------------------------------ promotion
     def _promotion(self) -> None:
-        """The enterprise ladder 个转企 → 小升规 → 规改股 → 股上市 with its rewards."""
+        """The enterprise ladder 个转企 → 小升规 → 规改股 → 股上市 with its rewards.
+
+        Ladder step k promotes stage k to k+1. One uniform is drawn per living firm (the random
+        stream does not depend on who is eligible); hazards are computed for eligible firms only.
+        """
         p, f, s = self.params, self.firms, self.sectors
         alive = np.flatnonzero(f.alive)
-        stage = f.stage[alive]
         rev = f.revenue[alive]
-        profit = np.maximum(s.margin[f.sector[alive]] * rev, 1e-6)
-        step_of = stage  # ladder step k promotes stage k -> k+1
-        can = (stage < len(STAGES) - 1)
-        k = np.minimum(step_of, len(p.ladder_hazard) - 1)
-        eligible = can & (rev >= p.ladder_revenue_min[k])
+        # revenue a firm needs to climb from each stage (the top stage cannot climb)
+        threshold = np.append(p.ladder_revenue_min, np.inf)
+        eligible = np.flatnonzero(rev >= threshold[f.stage[alive]])
+        draw = self.rng.random(alive.size)
+        rows = alive[eligible]
+        k = f.stage[rows]
+        profit = np.maximum(s.margin[f.sector[rows]] * rev[eligible], 1e-6)
         reward = p.ladder_rewards[k]
         h_year = np.minimum(1.0, p.ladder_hazard[k]
                             * (1.0 + p.ladder_reward_effect * reward / (reward + profit)))
         h_q = 1.0 - (1.0 - h_year) ** 0.25
         h_q = np.where(p.ladder_hazard[k] >= 1.0, 1.0, h_q)
-        promote = eligible & (self.rng.random(alive.size) < h_q)
-        rows = alive[promote]
+        promote = draw[eligible] < h_q
+        rows = rows[promote]
         if rows.size:
             tf = self.world.firm_draw.tax_stage_factor
             f.tax_eff[rows] *= tf[f.stage[rows] + 1] / tf[f.stage[rows]]

@@ -320,6 +320,15 @@ class FirmDraw:
     above_size_threshold: float
 
 
+def _leading_tables(leading: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per park: the number of leading sectors, and a P×S table whose [p, k] entry is the k-th
+    leading sector of park p (S past the last), so a pick per firm is one O(1) lookup."""
+    n_lead = leading.sum(axis=1)
+    cum = np.cumsum(leading, axis=1)  # P×S
+    kth = (cum[:, None, :] <= np.arange(leading.shape[1])[None, :, None]).sum(axis=2)
+    return n_lead, kth
+
+
 def draw_firms(rng: np.random.Generator, park: np.ndarray, stage: np.ndarray, parks: Parks,
                sectors: Sectors, fd: FirmDraw, first_id: int, step: int,
                premium: np.ndarray | None = None) -> dict[str, np.ndarray]:
@@ -337,13 +346,12 @@ def draw_firms(rng: np.random.Generator, park: np.ndarray, stage: np.ndarray, pa
     land = np.exp(np.log(fd.land_median[stage]) + fd.land_sigma[stage] * rng.standard_normal(n))
 
     # sector: a share from the park's leading sectors, the rest from the city-wide mix
-    lead = parks.leading[park]  # n×S
-    n_lead = lead.sum(axis=1)
+    n_lead_park, kth_leading = _leading_tables(parks.leading)
+    n_lead = n_lead_park[park]
     use_lead = (rng.random(n) < fd.sector_mix_leading) & (n_lead > 0)
     pick = np.minimum((rng.random(n) * np.maximum(n_lead, 1)).astype(np.int64),
                       np.maximum(n_lead - 1, 0))
-    lead_cum = np.cumsum(lead, axis=1)
-    lead_sector = (lead_cum <= pick[:, None]).sum(axis=1)
+    lead_sector = kth_leading[park, pick]
     city_sector = np.searchsorted(np.cumsum(sectors.firm_share), rng.random(n) * (1 - 1e-12),
                                   side="right")
     sector = np.where(use_lead, lead_sector, city_sector).astype(np.int64)
@@ -469,3 +477,4 @@ def build_world(scfg, rng: np.random.Generator, above_size_threshold: float,
     firms = Firms()
     firms.append(cols)
     return World(reg, parks, sectors, firms, fd, scale, counts)
+

@@ -66,7 +66,8 @@ def test_console_script(tmp_path):
     ("behavior.inertia=1.2", "behavior.inertia"),
     ("exit_strategy.add_parks=[no_such_park]", "unknown park id 'no_such_park'"),
     ("exit_strategy.add_parks=[jinhua_etdz_core]", "is a main-platform park"),
-    ("exit_strategy=plann", "exit_strategy=plann: unknown option; available: none, plan"),
+    ("exit_strategy=plann", "exit_strategy=plann: unknown option; available: custom, distance, "
+                            "lowest_efficiency, none, phased, plan"),
     ("exit_strategy.deadline=2021Q1", "must not precede the start"),
     ("driver=agent", "driver='agent'"),
     ("seed=x", "seed"),
