@@ -44,7 +44,6 @@ class ChoiceParams:
     upgrade_cost_share: float
     upgrade_energy_cut: float
     upgrade_subsidy_share: float
-    relocation_per_mu: float
     relocation_to_main_only: bool
     land_resale_share: float
 
@@ -77,6 +76,7 @@ class ParkView:
     vacating: np.ndarray  # bool: vacating has started (stay/upgrade carry pressure, upgrade barred)
     no_stay: np.ndarray  # bool: past the vacating deadline, staying is not allowed
     compensation: np.ndarray  # vacating compensation 万元/mu offered to leavers (0 if none)
+    relocation_subsidy: np.ndarray  # 万元/mu for leavers relocating to eligible parks (0 if none)
     remaining: np.ndarray  # remaining land capacity, mu (<= 0 for parks that accept nobody)
     log_size: np.ndarray  # log(free land / mean free land of accepting parks): scale-free size
     sector_share: np.ndarray  # P×S share of each park's output by sector
@@ -214,10 +214,11 @@ def _relocation_utilities(rows: DeciderRows, dest: np.ndarray, parks: ParkView, 
     np.take(parks.land_tax, dest, out=tmp, mode="clip")
     tmp *= c_tax[:, None]
     out += tmp
-    # the relocation subsidy only concerns firms in vacating parks: add it on those rows only
-    vac = np.flatnonzero(vacating) if p.relocation_per_mu else np.empty(0, dtype=np.int64)
+    # the relocation subsidy only concerns firms of vacating parks: add it on those rows only
+    subsidy = parks.relocation_subsidy[here]
+    vac = np.flatnonzero(subsidy > 0)
     if vac.size:
-        c_subsidy = lam * p.relocation_per_mu * land[vac] / s[vac]
+        c_subsidy = lam * subsidy[vac] * land[vac] / s[vac]
         out[vac] += c_subsidy[:, None] * terms.subsidised[dest[vac]]
     # the land price, the last term, is added straight into u
     np.take(parks.land_price, dest, out=tmp, mode="clip")

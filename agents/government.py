@@ -15,20 +15,27 @@ class Government(mesa.Agent):
         self.county_id = county_id
 
     def act(self) -> None:
-        """In the first quarter of a year, add this county's share of the quota to its parks.
+        """Release industrial land to this county's parks.
 
-        The quota goes to the main platforms only under ``land.quota_main_only`` (policy §三(四));
-        otherwise to every park that still takes industrial firms. Shares follow land in use.
+        In the first quarter of a year the county's share of the new-land quota; every quarter
+        the re-usable share of the land vacated in the county the quarter before (land-indicator
+        transfer, 腾笼换鸟). Both go to the main platforms only under ``land.quota_main_only``
+        (policy §三(四)), otherwise to every park that still takes industrial firms, in
+        proportion to land in use at the start.
         """
         m = self.model
-        if not m.is_first_quarter():
-            return
-        mine = m.parks.county == self.county
-        eligible = mine & m.quota_eligible
+        eligible = (m.parks.county == self.county) & m.quota_eligible
         if not eligible.any():
             return
-        county_share = m.quota_county_share[self.county]
         w = np.where(eligible, m.parks.land_in_use0 + 1e-9, 0.0)
-        added = m.params.annual_quota_mu * county_share * w / w.sum()
-        m.capacity += added
-        m.quota_added += added
+        w = w / w.sum()
+        if m.is_first_quarter():
+            added = m.params.annual_quota_mu * m.quota_county_share[self.county] * w
+            m.capacity += added
+            m.quota_added += added
+        pending = m.vacated_pending[self.county]
+        if pending > 0:
+            reused = m.params.reuse_vacated_share * pending * w
+            m.capacity += reused
+            m.reused_added += reused
+            m.vacated_pending[self.county] = 0.0

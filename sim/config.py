@@ -44,6 +44,7 @@ class LandConfig:
     urban_transition_closed: bool = True
     vacating_compensation_per_mu: float = 30.0
     land_resale_share: float = 0.5
+    reuse_vacated_share: float = 0.5
 
 
 @dataclass
@@ -300,6 +301,7 @@ def validate(cfg: Any, park_roles: dict[str, str] | None = None) -> None:
     _range(cfg, "land.annual_quota_mu", 0)
     _range(cfg, "land.vacating_compensation_per_mu", 0)
     _range(cfg, "land.land_resale_share", 0, 1)
+    _range(cfg, "land.reuse_vacated_share", 0, 1)
 
     _range(cfg, "subsidy.relocation_per_mu", 0)
     _range(cfg, "subsidy.upgrade_cost_share", 0, 1)

@@ -24,7 +24,8 @@ COUNTERS = ("entered", "exited", "relocated_in", "relocated_out", "upgraded", "p
             "land_vacated_mu", "compensation_paid") + tuple(f"subsidy_{k}" for k in SUBSIDY_KINDS)
 TIMESERIES_COLUMNS = (
     "quarter", "step", "year", "role", "firms", "output", "value_added", "tax", "jobs",
-    "land_in_use_mu", "capacity_mu", "new_land_mu", "land_vacated_mu", "entered", "exited",
+    "land_in_use_mu", "capacity_mu", "new_land_mu", "land_reused_mu", "land_vacated_mu",
+    "entered", "exited",
     "relocated_in", "relocated_out", "upgraded", "promoted", "tax_per_mu", "va_per_mu",
     "subsidies_paid", *(f"subsidy_{k}" for k in SUBSIDY_KINDS), "compensation_paid",
     "net_fiscal",
@@ -129,6 +130,7 @@ class Recorder:
         pf["land_in_use_mu"] = m.land_in_use.copy()
         pf["capacity_mu"] = m.capacity.copy()
         pf["new_land_mu"] = m.quota_added.copy()
+        pf["land_reused_mu"] = m.reused_added.copy()
         for k, v in self.counters.items():
             pf[k] = v.copy()
         self.park_quarters.append(pf)
@@ -205,7 +207,7 @@ class Recorder:
             "firms": last["firms"].astype(int),
             "land_in_use_start_mu": self.park_quarters[0]["land_in_use_mu"],
             "land_in_use_mu": last["land_in_use_mu"], "capacity_mu": last["capacity_mu"],
-            "new_land_mu": last["new_land_mu"],
+            "new_land_mu": last["new_land_mu"], "land_reused_mu": last["land_reused_mu"],
             "output_last_year": sum(q["output"] for q in recent) * 4 / n_year
             if n_year else last["output"] * 4,
             "tax_last_year": sum(q["tax"] for q in recent) * 4 / n_year

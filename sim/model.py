@@ -77,6 +77,8 @@ class ParkConsolidationModel(mesa.Model):
         self.accepts = ~closed  # parks that take incoming firms
         self.quota_eligible = self.is_main if p.quota_main_only else self.accepts.copy()
         self.quota_added = np.zeros(P)
+        self.reused_added = np.zeros(P)  # capacity re-released from vacated land
+        self.vacated_pending = np.zeros(self.parks.county_ids.size)  # by county, not yet re-used
         self.entry_eligible = self.accepts & (self.is_main | p.attraction_outside_main)
         elig_land = np.bincount(self.parks.county, weights=self.parks.land_in_use0
                                 * self.quota_eligible, minlength=self.parks.county_ids.size)
@@ -276,7 +278,8 @@ class ParkConsolidationModel(mesa.Model):
             county=parks.county, is_main=self.is_main, land_price=parks.land_price,
             land_tax=parks.land_tax, premium=self.premium, vacating=vacating,
             no_stay=sched.past_deadline(self.t),
-            compensation=np.where(vacating, self.params.vacating_compensation_per_mu, 0.0),
+            compensation=np.where(vacating, sched.compensation, 0.0),
+            relocation_subsidy=np.where(vacating, sched.relocation_subsidy, 0.0),
             remaining=remaining, log_size=log_size, sector_share=share, leading=parks.leading,
             distance_km=parks.distance_km,
         )
@@ -372,8 +375,11 @@ class ParkConsolidationModel(mesa.Model):
             self.land_in_use -= np.bincount(origin, weights=land, minlength=P)
             from_vac = vac[origin]
             rec.add_vacated(origin[from_vac], land[from_vac])
+            self.vacated_pending += np.bincount(self.parks.county[origin[from_vac]],
+                                                weights=land[from_vac],
+                                                minlength=self.vacated_pending.size)
             rec.add_money("compensation", origin[from_vac],
-                          p.vacating_compensation_per_mu * land[from_vac])
+                          self.view.compensation[origin[from_vac]] * land[from_vac])
 
         ex = rows[action == K.EXIT]
         if ex.size:
@@ -389,7 +395,8 @@ class ParkConsolidationModel(mesa.Model):
             land = f.land[mv]
             self.land_in_use += np.bincount(dest, weights=land, minlength=P)
             ok = vac[origin] & (self.is_main[dest] | (not p.choice.relocation_to_main_only))
-            rec.add_money("relocation", dest[ok], p.choice.relocation_per_mu * land[ok])
+            rec.add_money("relocation", dest[ok],
+                          self.view.relocation_subsidy[origin[ok]] * land[ok])
             rec.event("relocation", f.id[mv], origin, dest)
             f.park[mv] = dest
             self._update_revenue_rows(mv)

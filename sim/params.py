@@ -37,7 +37,7 @@ class ModelParams:
     quota_main_only: bool
     annual_quota_mu: float  # already scaled by firm_scale
     urban_transition_closed: bool
-    vacating_compensation_per_mu: float
+    reuse_vacated_share: float
     attraction_per_mu: float
     attraction_outside_main: bool
     entry_rate: float
@@ -66,7 +66,6 @@ def build_params(cfg, parks: Parks, firm_scale: float, facts: ParkFacts) -> Mode
         upgrade_gain=float(b.upgrade_gain), upgrade_cost_share=float(b.upgrade_cost_share),
         upgrade_energy_cut=float(b.upgrade_energy_cut),
         upgrade_subsidy_share=float(s.upgrade_cost_share),
-        relocation_per_mu=float(s.relocation_per_mu),
         relocation_to_main_only=bool(s.relocation_to_main_only),
         land_resale_share=float(land.land_resale_share),
     )
@@ -101,7 +100,7 @@ def build_params(cfg, parks: Parks, firm_scale: float, facts: ParkFacts) -> Mode
         quota_main_only=bool(land.quota_main_only),
         annual_quota_mu=float(land.annual_quota_mu) * firm_scale,
         urban_transition_closed=bool(land.urban_transition_closed),
-        vacating_compensation_per_mu=float(land.vacating_compensation_per_mu),
+        reuse_vacated_share=float(land.reuse_vacated_share),
         attraction_per_mu=float(s.attraction_per_mu),
         attraction_outside_main=bool(ev.attraction_targets_outside_main),
         entry_rate=float(b.entry_rate),

@@ -200,6 +200,8 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
         "main_platform_tax_per_mu": float(main["tax"].sum()
                                           / max(main["land_in_use_mu"].mean(), 1e-12)),
         "land_vacated_mu": float(flows["land_vacated_mu"].sum() / scale),
+        "land_reused_mu": float(ts[ts["step"] == ts["step"].max()]["land_reused_mu"].sum()
+                                / scale),
         "subsidies_paid_yi": float(flows["subsidies_paid"].sum() / YI / scale),
         "compensation_paid_yi": float(flows["compensation_paid"].sum() / YI / scale),
         "net_fiscal_yi": float(flows["net_fiscal"].sum() / YI / scale),

@@ -206,7 +206,7 @@ def base_params(**kw) -> ChoiceParams:
         distance_per_10km=0.3, county_line=0.5, agglomeration=1.0, leading_match=0.5,
         main_platform_pull=0.5, destination_size=0.2, evaluation_pressure_d=1.0,
         vacating_pressure=1.0, upgrade_gain=0.1, upgrade_cost_share=0.3,
-        upgrade_energy_cut=0.2, upgrade_subsidy_share=0.2, relocation_per_mu=5.0,
+        upgrade_energy_cut=0.2, upgrade_subsidy_share=0.2,
         relocation_to_main_only=True, land_resale_share=0.5,
     )
     p.update(kw)
@@ -214,8 +214,9 @@ def base_params(**kw) -> ChoiceParams:
 
 
 def park_view(vacating=(False, False, False, False), no_stay=(False, False, False, False),
-              remaining=(0.0, 100.0, 100.0, 100.0)) -> ParkView:
-    """Four parks, two sectors.
+              remaining=(0.0, 100.0, 100.0, 100.0), subsidy=5.0) -> ParkView:
+    """Four parks, two sectors; vacating parks offer ``subsidy`` 万元/mu to relocating firms
+    (as the model builds its view: the strategy's subsidy where vacating has started).
 
     0: an old park (the deciders' home), county 0; 1: main platform 5 km away, county 0;
     2: main platform 40 km away, county 1; 3: non-main park 10 km away, county 0.
@@ -233,6 +234,7 @@ def park_view(vacating=(False, False, False, False), no_stay=(False, False, Fals
         vacating=np.array(vacating),
         no_stay=np.array(no_stay),
         compensation=np.array([20.0 if v else 0.0 for v in vacating]),
+        relocation_subsidy=np.array([subsidy if v else 0.0 for v in vacating]),
         remaining=np.array(remaining, dtype=float),
         log_size=np.array([0.0, 0.3, 0.1, -0.2]),
         sector_share=np.array([[0.5, 0.5], [0.7, 0.3], [0.2, 0.8], [0.5, 0.5]]),
@@ -274,29 +276,29 @@ def test_utilities_shapes_and_finite():
 
 
 def test_relocation_subsidy_pulls_vacating_firms_to_main_platform():
-    """A higher relocation subsidy raises P(move to main platform) only in vacating parks."""
-    dest = np.array([[1, 3]])  # main platform, non-main park
-    lo, hi = base_params(relocation_per_mu=0.0), base_params(relocation_per_mu=30.0)
-    vac = park_view(vacating=(True, False, False, False))
-    p_lo, *_ = probs(deciders(), dest, vac, lo)
-    p_hi, *_ = probs(deciders(), dest, vac, hi)
-    assert p_hi[0, N_FIXED] > p_lo[0, N_FIXED]
-    # main-only subsidy: the non-main destination gets no subsidy, so it loses share
-    assert p_hi[0, N_FIXED + 1] < p_lo[0, N_FIXED + 1]
-    calm = park_view()
-    q_lo, *_ = probs(deciders(), dest, calm, lo)
-    q_hi, *_ = probs(deciders(), dest, calm, hi)
-    np.testing.assert_array_equal(q_hi, q_lo)
+    """A higher relocation subsidy raises P(move to main platform) only for firms of the parks
+    that offer it (vacating parks)."""
+    dest = np.array([[1, 2], [1, 2]])  # two main platforms
+    lo = park_view(vacating=(True, False, False, False), subsidy=0.0)
+    hi = park_view(vacating=(True, False, False, False), subsidy=30.0)
+    rows = deciders(park=(0, 3), class_d=(False, False), land=(5.0, 5.0))
+    p_lo, *_ = probs(rows, dest, lo, base_params())
+    p_hi, *_ = probs(rows, dest, hi, base_params())
+    assert p_hi[0, N_FIXED] > p_lo[0, N_FIXED]  # the firm of the vacating park 0
+    np.testing.assert_array_equal(p_hi[1], p_lo[1])  # the firm of park 3 is not concerned
+    one = np.array([[1, 3]])  # main platform, non-main park: a main-only subsidy
+    q_lo, *_ = probs(deciders(), one, lo, base_params())
+    q_hi, *_ = probs(deciders(), one, hi, base_params())
+    assert q_hi[0, N_FIXED + 1] < q_lo[0, N_FIXED + 1]  # the non-main destination loses share
 
 
 def test_relocation_subsidy_to_any_park_when_not_main_only():
     """With relocation_to_main_only False the subsidy also lifts non-main destinations."""
     dest = np.array([[1, 3]])
-    vac = park_view(vacating=(True, False, False, False))
-    _, u_lo, _ = probs(deciders(), dest, vac, base_params(relocation_per_mu=0.0,
-                                                          relocation_to_main_only=False))
-    _, u_hi, _ = probs(deciders(), dest, vac, base_params(relocation_per_mu=10.0,
-                                                          relocation_to_main_only=False))
+    lo = park_view(vacating=(True, False, False, False), subsidy=0.0)
+    hi = park_view(vacating=(True, False, False, False), subsidy=10.0)
+    _, u_lo, _ = probs(deciders(), dest, lo, base_params(relocation_to_main_only=False))
+    _, u_hi, _ = probs(deciders(), dest, hi, base_params(relocation_to_main_only=False))
     # subsidy 10 万元/mu × 5 mu = 50 万元, / revenue 1,000, × logit_scale 1 = +0.05 on both
     np.testing.assert_allclose(u_hi[0, N_FIXED:] - u_lo[0, N_FIXED:], [0.05, 0.05], atol=1e-12)
     np.testing.assert_array_equal(u_hi[0, :N_FIXED], u_lo[0, :N_FIXED])

@@ -142,3 +142,14 @@ def test_custom_strategy_runs_and_vacates_only_its_parks(tmp_path):
     ev = r.events[r.events["event"].isin(["exit", "relocation"])]
     late = ev[(ev["from_park"] == "wuyi_tongqin_fz") & (ev["step"] > 11)]
     assert late.empty
+
+
+def test_custom_compensation_is_paid_per_park(tmp_path):
+    """A custom list's own compensation per mu is what its parks' leavers are paid."""
+    r = sim.run(["scenario=small", "exit_strategy=custom",
+                 f"exit_strategy.csv={_csv(tmp_path, GOOD)}"])
+    p = r.parks.set_index("park_id")
+    assert p.loc["wuyi_tongqin_fz", "compensation_paid"] == pytest.approx(
+        40 * p.loc["wuyi_tongqin_fz", "land_vacated_mu"])
+    assert p.loc["wuyi_quanxi_fz", "compensation_paid"] == pytest.approx(
+        30 * p.loc["wuyi_quanxi_fz", "land_vacated_mu"])  # blank: land.vacating_compensation

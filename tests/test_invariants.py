@@ -129,3 +129,31 @@ def test_promotions_follow_the_ladder(run):
     micro = (m.firms.stage == 1) & m.firms.alive
     assert (m.firms.revenue[micro] < 2000).all()  # 规上 once revenue reaches 2,000 万元
     assert set(f["stage"]) <= set(order)
+
+
+def test_vacated_land_is_reused_on_main_platforms_of_its_county(plan_run):
+    """A share of vacated land returns as industrial land on the same county's main platforms,
+    the quarter after it is vacated (land.reuse_vacated_share), and nowhere else."""
+    r = plan_run
+    share = 0.5  # configs/land/main_only.yaml
+    ts = r.timeseries
+    reused = ts.groupby("step")["land_reused_mu"].sum()
+    vacated = ts.groupby("step")["land_vacated_mu"].sum().cumsum()
+    # reuse at the end of quarter t covers what was vacated up to quarter t-1
+    np.testing.assert_allclose(reused.iloc[2:].to_numpy(), share * vacated.iloc[1:-1].to_numpy(),
+                               rtol=1e-9)
+    p = r.parks
+    assert (p.loc[p["role"] != "main_platform", "land_reused_mu"] == 0).all()
+    by_county = p.groupby("county_id")[["land_reused_mu", "land_vacated_mu"]].sum()
+    last = ts[ts["step"] == ts["step"].max()]["land_vacated_mu"].sum()
+    assert by_county["land_reused_mu"].sum() == pytest.approx(
+        share * (by_county["land_vacated_mu"].sum() - last), rel=1e-9)
+
+
+def test_compensation_follows_the_strategy_terms():
+    """Compensation paid = the strategy's compensation per mu × land vacated, park by park."""
+    r = sim.run(["scenario=small", "exit_strategy.compensation_per_mu=45",
+                 "land.reuse_vacated_share=0"])
+    p = r.parks[r.parks["exit_listed"]]
+    np.testing.assert_allclose(p["compensation_paid"], 45 * p["land_vacated_mu"], rtol=1e-9)
+    assert r.timeseries["land_reused_mu"].sum() == 0

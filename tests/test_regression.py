@@ -30,16 +30,16 @@ PINNED: dict[str, dict[str, float]] = {'none_seed1': {'firms_start': 1817,
                 'land_vacated_mu': 0.0,
                 'net_fiscal_yi': 1018.792},
  'plan_seed0': {'firms_start': 1817,
-                'firms_end': 1505,
-                'entered': 311,
-                'exited': 623,
-                'relocated': 393,
-                'upgraded': 225,
-                'promoted': 93,
-                'output_last_year_yi': 10699.107,
-                'tax_last_year_yi': 464.152,
+                'firms_end': 1474,
+                'entered': 309,
+                'exited': 652,
+                'relocated': 376,
+                'upgraded': 204,
+                'promoted': 94,
+                'output_last_year_yi': 11514.944,
+                'tax_last_year_yi': 547.525,
                 'land_vacated_mu': 20370.886,
-                'net_fiscal_yi': 1898.493}}
+                'net_fiscal_yi': 1960.18}}
 
 
 def current(name: str) -> dict[str, float]:
