@@ -153,6 +153,9 @@ T = {
         "sweep_dir": "Sweep directory", "overrides": "Overrides", "generated": "Generated",
         "runs": "Runs", "failed": "Failed runs", "none_failed": "none",
         "seed": "Seed", "error": "Error", "period": "Period", "version": "parksim version",
+        "duplicates": "Warning: {n} runs repeat a strategy and seed with a different configuration "
+                      "(the model or config changed between runs into the same directory); the "
+                      "seed counts and the comparison with none mix them. Use a fresh --out.",
         "strategies_h": "Strategies",
         "groups": {"land": "Land, mu", "kept": "Kept in the city in 2025 (vs none)",
                    "firms": "Firms, 2021–2025", "fiscal": "Public money, 100M yuan, 2021–2025",
@@ -213,6 +216,8 @@ T = {
         "sweep_dir": "扫描目录", "overrides": "参数覆盖", "generated": "生成时间",
         "runs": "运行次数", "failed": "失败的运行", "none_failed": "无",
         "seed": "种子", "error": "错误", "period": "时期", "version": "parksim 版本",
+        "duplicates": "警告：有 {n} 次运行与其他运行的方案和种子相同但配置不同（同一目录中先后运行了不同版本的"
+                      "模型或配置），种子数及与不退出的对比将其混在一起。请使用新的 --out 目录。",
         "strategies_h": "方案说明",
         "groups": {"land": "土地（亩）", "kept": "2025年留在本市（相对不退出）",
                    "firms": "企业（家，2021—2025）", "fiscal": "财政（亿元，2021—2025）",
@@ -257,8 +262,7 @@ HOWTO = {
         "Land in mu (亩; 1 mu ≈ 667 m², 15 mu = 1 ha). Money in 亿元 (100 million yuan) for "
         "totals over 2021–2025 and in 亿元 per quarter in the time series; tax per mu in "
         "万元 (10,000 yuan) per mu per year.",
-        "Land re-used counts vacated land taken up again by other uses; the model does not "
-        "yet re-use land, so the column is 0.",
+        "Land re-used (mu) counts vacated land taken up again by other uses by 2025.",
         "Fiscal cost = subsidies (relocation, upgrade, ladder, attraction) + vacating "
         "compensation. The net fiscal balance is tax collected minus that cost.",
         "A strategy is Pareto-efficient when no other strategy vacates at least as much land "
@@ -273,7 +277,7 @@ HOWTO = {
         "数值已推算到全市规模（运行结果除以 scenario.firm_scale），缩小情景与真实规模可直接比较。",
         "土地单位为亩（1亩≈667平方米）。金额：2021—2025年合计以亿元计，时间序列以亿元/季度计；"
         "亩均税收以万元/亩/年计。",
-        "土地再利用指腾退后被重新利用的土地；模型尚未模拟再利用，因此该列为0。",
+        "土地再利用（亩）指2025年前腾退后被重新利用的土地。",
         "财政成本 = 补贴（搬迁、提升改造、梯队培育、招商）+ 腾退补偿；财政净收支为税收减去该成本。",
         "帕累托有效：没有其他方案在腾退土地不少、保留产值（或就业）不少且至少一项更好。"
         "不退出方案什么都不腾退也没有损失，因此必然有效。",
@@ -730,7 +734,7 @@ def fig_tradeoff(comp: Comparison, path: Path, lang: str) -> Path:
         ax.set_title(f["tradeoff_title"].format(what=f[what]))
         ax.grid(alpha=0.3)
         ax.margins(x=0.12, y=0.15)
-        ax.legend(loc="lower left", frameon=False)
+        ax.legend(loc="best", frameon=False)
         ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
     fig.tight_layout()
     return _save(fig, path)
@@ -1052,6 +1056,7 @@ dl.info { display:grid; grid-template-columns: max-content 1fr; gap:4px 16px; ma
 dl.info dt { color:var(--muted); } dl.info dd { margin:0; word-break:break-all; }
 code { font-size: 13px; background:#f0f2f5; padding:1px 4px; border-radius:3px; }
 ul.howto li { margin-bottom:4px; }
+p.warn { background:#fff3cd; border:1px solid #f0d58a; padding:8px 12px; border-radius:6px; }
 </style>
 </head>
 <body>
@@ -1145,6 +1150,7 @@ ul.howto li { margin-bottom:4px; }
     <dt>{{ t.generated }}</dt><dd>{{ info.generated }}</dd>
     <dt>{{ t.failed }}</dt><dd>{% if not failed %}{{ t.none_failed }}{% else %}{{ failed|length }}{% endif %}</dd>
   </dl>
+  {% if duplicates %}<p class="warn" id="duplicates">{{ t.duplicates.format(n=duplicates) }}</p>{% endif %}
   {% if failed %}
   <div class="scroll"><table id="failed">
     <thead><tr><th class="name">{{ t.strategy }}</th><th>{{ t.seed }}</th><th class="name">{{ t.error }}</th></tr></thead>
@@ -1231,8 +1237,10 @@ def render(comp: Comparison, figures: dict[str, Path], lang: str = "en",
     strategies = [{"id": s, "name": strategy_name(s, lang),
                    "desc": STRATEGY_DESCRIPTIONS[lang].get(s, "")}
                   for s in comp.stats["strategy"].astype(str)]
+    key = [c for c in ("strategy", "seed", "replicate") if c in comp.runs]
+    duplicates = int(comp.runs.duplicated(key, keep=False).sum())
     ctx = dict(
-        html_lang="zh-CN" if lang == "zh" else "en", t=t,
+        duplicates=duplicates, html_lang="zh-CN" if lang == "zh" else "en", t=t,
         subtitle=t["subtitle"].format(period=period),
         answer=answer(comp, lang), main=main_tables(comp, lang), figures=figs,
         county=county_table(comp, lang, info.firm_scale), targets=targets_table(comp, lang),
