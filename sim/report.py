@@ -617,7 +617,12 @@ def answer(comp: Comparison, lang: str) -> list[Markup]:
                                _fmt(st.at[s, "net_fiscal_yi_mean"], "yi"), _fmt(base_net, "yi"))
     jobs_kept = st.at[best_j, "jobs_kept_mean"]
     lost_j = L[best_j].jobs
-    if best_j == best_o:
+    if best_j == best_o and lost_j <= 0:
+        jtxt = ("按就业衡量它同样最优：就业不低于不退出情景（保留 {:.1f}%）。" if zh else
+                " Per job lost it is also the best: it keeps at least as many jobs as no exits "
+                "({:.1f}%).")
+        p += Markup(jtxt).format(100 * jobs_kept)
+    elif best_j == best_o:
         jtxt = ("按就业损失衡量它同样最优：就业保留 {:.1f}%，每损失1000个岗位腾退 {} 亩。" if zh else
                 " Per job lost it is also the best: {:.1f}% of jobs kept, {} mu per 1,000 "
                 "jobs lost.")
@@ -633,6 +638,7 @@ def answer(comp: Comparison, lang: str) -> list[Markup]:
                                              lost_j / 1000), "mu"),
                                  _fmt(st.at[best_j, "fiscal_cost_yi_mean"], "yi"))
     paras.append(p)
+    paras += _spread_caveat(st, cand, b, zh, base_cost)
 
     sep = Markup("、") if zh else Markup(", ")
     for flag, what in (("pareto_output_kept", "output"), ("pareto_jobs_kept", "jobs")):
@@ -660,6 +666,37 @@ def answer(comp: Comparison, lang: str) -> list[Markup]:
                             "Caution: only {} seed(s) per strategy, so the 90% intervals are "
                             "rough; use more seeds (--seeds 10) before deciding.").format(seeds))
     return paras
+
+
+def _spread_caveat(st: pd.DataFrame, cand: list[str], b, zh: bool,
+                   base_cost: float) -> list[Markup]:
+    """When the output and jobs kept of every strategy are within the seed-to-seed spread,
+    say so, and compare the strategies on what does differ: land vacated and fiscal cost."""
+    def within(s: str, col: str) -> bool:
+        lo, hi = st.at[s, f"{col}_p05"], st.at[s, f"{col}_p95"]
+        return bool(np.isfinite([lo, hi]).all() and lo <= 1.0 <= hi)
+
+    if not all(within(s, "output_kept") and within(s, "jobs_kept") for s in cand):
+        return []
+    def per_mu(s: str) -> float:  # extra fiscal cost over no exits per mu vacated, 万元
+        return 1e4 * (st.at[s, "fiscal_cost_yi_mean"] - base_cost) / max(
+            st.at[s, "land_vacated_mu_mean"], 1e-9)
+
+    most = max(cand, key=lambda s: st.at[s, "land_vacated_mu_mean"])
+    cheap = min(cand, key=per_mu)
+    if zh:
+        msg = ("所有方案的产值与就业保留率的90%区间都包含100%：其差别小于种子间的随机波动。"
+               "方案的真正差别在于腾退土地与财政成本：腾退最多的是{}（{} 亩，财政成本 {} 亿元），"
+               "每腾退一亩比不退出多支出的财政成本最低的是{}（每亩 {} 万元）。")
+    else:
+        msg = ("For every strategy the 90% interval of output and of jobs kept includes 100%: "
+               "their effect on output and jobs is smaller than the spread across seeds. The "
+               "strategies differ in land vacated and fiscal cost: {} vacates the most ({} mu, "
+               "fiscal cost {} 亿元); {} vacates land at the lowest extra fiscal cost over no "
+               "exits per mu vacated ({} 万元 per mu).")
+    return [Markup(msg).format(b(most), _fmt(st.at[most, "land_vacated_mu_mean"], "mu"),
+                               _fmt(st.at[most, "fiscal_cost_yi_mean"], "yi"), b(cheap),
+                               _fmt(per_mu(cheap), "dec"))]
 
 
 # ------------------------------------------------------------------------------ figures
