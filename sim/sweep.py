@@ -170,6 +170,12 @@ def collect(sweep_dir: str | Path, write: bool = True,
     df = pd.DataFrame(rows)
     if df.empty:
         return df, pd.DataFrame()
+    df, stale = _latest_per_overrides(df, store)
+    if stale:
+        log.warning("%d older run(s) of the same overrides with another config (code or defaults "
+                    "changed since) are left out of the table", stale)
+        keep = set(df["config_hash"])
+        series = [t for t in series if t["config_hash"].iloc[0] in keep]
     param_cols = sorted(set().union(*(parse_overrides(json.loads(
         (store / h / "run.json").read_text(encoding="utf-8"))["overrides"]).keys()
         for h in df["config_hash"])) - {"seed", "replicate"})
@@ -196,6 +202,22 @@ def collect(sweep_dir: str | Path, write: bool = True,
         if figures:
             sweep_figures(df, param_cols, sweep_dir)
     return df, ts
+
+
+def _latest_per_overrides(df: pd.DataFrame, store: Path) -> tuple[pd.DataFrame, int]:
+    """One run per set of overrides: the newest (the same overrides can only give another
+    config hash when code or defaults changed between invocations of the sweep)."""
+    meta = {h: json.loads((store / h / "run.json").read_text(encoding="utf-8"))
+            for h in df["config_hash"]}
+    key = df["config_hash"].map(lambda h: "\n".join(sorted(meta[h]["overrides"])))
+    def finished(h: str) -> int:
+        done = store / h / "summary.json"
+        return (done if done.exists() else store / h / "run.json").stat().st_mtime_ns
+
+    when = df["config_hash"].map(finished)
+    newest = when.groupby(key).transform("max")
+    keep = when == newest
+    return df[keep].reset_index(drop=True), int((~keep).sum())
 
 
 def _arrow_safe(df: pd.DataFrame) -> pd.DataFrame:

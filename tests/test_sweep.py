@@ -129,3 +129,23 @@ def test_collect_command_and_sweep_id(tmp_path):
     assert json.loads((out / "runs" / df["config_hash"][0] / "run.json").read_text())["status"] == "ok"
     assert sweep_id(["-m", "seed=0,1", "hydra/launcher=ray"]) == sweep_id(["seed=0,1", "-m"])
     assert sweep_id(["seed=0,1"]) != sweep_id(["seed=0,2"])
+
+
+def test_stale_runs_of_changed_defaults_are_left_out(tmp_path):
+    """Re-running a sweep after the defaults changed adds new runs beside the old ones; the
+    table keeps only the newest run of each set of overrides."""
+    out = tmp_path / "stale"
+    assert _sweep(out, "seed=0,1").returncode == 0
+    old = set(_table(out)["config_hash"])
+    # same overrides, different config: emulate a change of defaults with a hidden override
+    p = _sweep(out, "seed=0,1", "behavior.inertia=0.7")
+    assert p.returncode == 0
+    runs = [d for d in (out / "runs").iterdir() if not d.name.startswith(".")]
+    assert len(runs) == 4
+    for d in runs:  # make the second invocation's runs look like the same overrides
+        meta = json.loads((d / "run.json").read_text())
+        meta["overrides"] = [o for o in meta["overrides"] if not o.startswith("behavior.")]
+        (d / "run.json").write_text(json.dumps(meta))
+    t, ts = collect(out, write=False)
+    assert len(t) == 2 and not (set(t["config_hash"]) & old)
+    assert set(ts["config_hash"]) == set(t["config_hash"])
