@@ -1,0 +1,30 @@
+"""Hydra's basic sweeper without composing every job's config twice in the launching process.
+
+The basic sweeper composes every job's config once to validate the batch and once more to
+launch it, serially in the launching process; for short runs that is most of a sweep's time
+and keeps parallel launchers from using the cores. This sweeper validates the first job of
+each batch (parksim's command line has already checked keys, types and every swept group
+option) and leaves the rest to the launch, which still composes every job before running it.
+"""
+
+from dataclasses import dataclass, field
+from typing import Dict, Optional, Sequence
+
+from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from hydra.core.config_store import ConfigStore
+
+
+@dataclass
+class ParksimBasicSweeperConf:
+    _target_: str = "hydra_plugins.parksim_basic_sweeper.basic_sweeper.ParksimBasicSweeper"
+    max_batch_size: Optional[int] = None
+    params: Optional[Dict[str, str]] = field(default=None)
+
+
+ConfigStore.instance().store(group="hydra/sweeper", name="parksim_basic",
+                             node=ParksimBasicSweeperConf, provider="parksim")
+
+
+class ParksimBasicSweeper(BasicSweeper):
+    def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
+        super().validate_batch_is_legal(list(batch)[:1])
