@@ -125,6 +125,8 @@ class BehaviorConfig:
 class ScorecardConfig:
     signature_lq_min: float = 1.25
     signature_share_min: float = 0.15
+    high_tier_output_yi: float = 1000.0
+    high_tier_tax_yi: float = 100.0
 
 
 @dataclass

@@ -167,7 +167,8 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
     plat = platform_table(model, parks_df, float(sc.signature_lq_min),
                           float(sc.signature_share_min))
     card = scorecard(model, parks_df, events, float(sc.signature_lq_min),
-                     float(sc.signature_share_min))
+                     float(sc.signature_share_min), float(sc.high_tier_output_yi),
+                     float(sc.high_tier_tax_yi))
     firms = firms_table(model)
     scale = model.world.firm_scale
     counts = events["event"].value_counts()

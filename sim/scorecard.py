@@ -86,7 +86,8 @@ def _met(value: float, target: float, comparison: str) -> bool:
 
 
 def scorecard(model: ParkConsolidationModel, parks_df: pd.DataFrame, events: pd.DataFrame,
-              lq_min: float, share_min: float) -> list[dict]:
+              lq_min: float, share_min: float, output_yi_min: float,
+              tax_yi_min: float) -> list[dict]:
     """One entry per policy target: {target, description, policy_value, model_value, met, ...}."""
     plat = platform_table(model, parks_df, lq_min, share_min)
     high = plat[plat["high_tier_target"]]
@@ -103,8 +104,8 @@ def scorecard(model: ParkConsolidationModel, parks_df: pd.DataFrame, events: pd.
         "signature_industries": float(((plat["n_signature"] >= 1)
                                        & (plat["n_signature"] <= 2)).sum()),
         # 千亿级规模、百亿级税收: counted among the platforms the plan names for it (§二(二))
-        "output_100bn_platforms": float((high["output_yi"] >= 1000).sum()),
-        "tax_10bn_platforms": float((high["tax_yi"] >= 100).sum()),
+        "output_100bn_platforms": float((high["output_yi"] >= output_yi_min).sum()),
+        "tax_10bn_platforms": float((high["tax_yi"] >= tax_yi_min).sum()),
         "exit_list_land_vacated_share": float((start[listed] - end[listed]).sum() / land_listed)
         if land_listed > 0 else 0.0,
         "new_land_outside_main_mu": float(parks_df["new_land_mu"].to_numpy()[~main].sum()
