@@ -293,7 +293,7 @@ def resolve_capacity(dest: np.ndarray, land: np.ndarray, remaining: np.ndarray,
     ok = within <= cap + 1e-9
     # a prefix of each park's queue fits; past the first overflow serve the rest one by one
     acc = ok.copy()
-    for s, e in zip(starts, ends):
+    for s, e in zip(starts, ends, strict=True):
         if ok[e - 1]:
             continue
         k = s + int(np.argmin(ok[s:e]))  # first claim that overflowed

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .config import CLASSES, ROLES, STAGES, quarter_label
+from .policy.exit_strategy import NEVER
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import ParkConsolidationModel
@@ -193,9 +194,9 @@ class Recorder:
         flows = {k: sum(q[k] for q in self.park_quarters[1:]) for k in COUNTERS}
         flows["subsidies_paid"] = sum(flows[f"subsidy_{k}"] for k in SUBSIDY_KINDS)
         sched = m.exit_schedule
-        labels = lambda steps: np.array([  # noqa: E731
-            quarter_label(int(s), m.params.time_start) if s < m.params.n_steps * 10 else ""
-            for s in steps], dtype=object)
+        labels = lambda steps: np.array([  # noqa: E731 (NEVER marks parks not listed)
+            "" if s >= NEVER else quarter_label(int(s), m.params.time_start) for s in steps],
+            dtype=object)
         df = pd.DataFrame({
             "park_id": parks.ids, "name_zh": parks.name_zh, "name_en": parks.name_en,
             "county_id": parks.county_ids[parks.county], "role": np.array(ROLES)[parks.role],

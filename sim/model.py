@@ -36,7 +36,6 @@ PHASES = ("government", "evaluation", "productivity", "decisions", "entry", "pro
 # logit draw), capacity resolution, and carrying out the decisions (incl. the land recount;
 # in the agents driver the agents' own bookkeeping is the rest of the phase)
 DECISION_PARTS = ("inputs", "kernel", "capacity", "apply")
-EVENT_KINDS = ("relocation", "exit", "entry", "upgrade", "promotion")
 MICRO, ABOVE = STAGES.index("micro"), STAGES.index("above_size")
 
 
@@ -127,10 +126,6 @@ class ParkConsolidationModel(mesa.Model):
 
     def is_first_quarter(self) -> bool:
         return (self.params.start_quarter - 1 + self.t) % 4 == 0
-
-    @property
-    def running_done(self) -> bool:
-        return self.t >= self.params.n_steps
 
     @contextmanager
     def _timed(self, name: str, into: dict[str, float] | None = None):

@@ -26,10 +26,10 @@ import matplotlib
 matplotlib.use("Agg")
 import jinja2  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import patheffects  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from markupsafe import Markup  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
 
 from .compare import BASELINE  # noqa: E402
 from .config import ROLES  # noqa: E402

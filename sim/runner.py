@@ -20,9 +20,18 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from .config import (CLASSES, LADDER_STEPS, ROLES, STAGES, ConfigError,
-                     explain_config_exception,
-                     quarter_index, quarter_label, register_configs, validate)
+from .config import (
+    CLASSES,
+    LADDER_STEPS,
+    ROLES,
+    STAGES,
+    ConfigError,
+    explain_config_exception,
+    quarter_index,
+    quarter_label,
+    register_configs,
+    validate,
+)
 from .io import write_csv, write_json, write_parquet, write_text
 from .model import ParkConsolidationModel
 from .params import build_params

@@ -253,7 +253,7 @@ def sweep_figures(df: pd.DataFrame, param_cols: list[str], out_dir: Path) -> lis
         fig, axes = plt.subplots(nrow, ncol, figsize=(3.6 * ncol, 3.0 * nrow), squeeze=False)
         for ax in axes.ravel()[len(inds):]:
             ax.set_visible(False)
-        for ax, ind in zip(axes.ravel(), inds):
+        for ax, ind in zip(axes.ravel(), inds, strict=False):
             g = ok.assign(_x=x).groupby("_x")[ind]
             mean, lo, hi = g.mean(), g.quantile(0.05), g.quantile(0.95)
             ax.fill_between(mean.index, lo, hi, alpha=0.25, color="#1f77b4", lw=0)

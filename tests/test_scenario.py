@@ -50,7 +50,7 @@ def test_registry_platforms_have_members(registry):
     plats = registry.platforms
     assert len(plats) == 14 and plats["platform_id"].is_unique
     parks = registry.parks
-    for pid, county in zip(plats["platform_id"], plats["county_id"]):
+    for pid, county in zip(plats["platform_id"], plats["county_id"], strict=True):
         members = parks[parks["platform_id"] == pid]
         assert len(members) >= 1, pid
         assert (members["role"] == "main_platform").all()
