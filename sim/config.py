@@ -91,9 +91,9 @@ class BehaviorConfig:
     logit_scale: float = 1.0
     inertia: float = 0.75
     horizon_years: float = 5.0
-    asc_upgrade: float = -3.0
-    asc_exit: float = -3.0
-    asc_move: float = -4.0
+    asc_upgrade: float = -3.2
+    asc_exit: float = -3.55
+    asc_move: float = -4.25
     fixed_cost_share: float = 0.04
     moving_cost_fixed: float = 20.0
     moving_cost_per_mu: float = 8.0
