@@ -35,6 +35,8 @@ class ScenarioConfig:
     firm_dispersion: dict[str, float] = field(default_factory=dict)
     rd_stage_factor: list[float] = field(default_factory=list)
     tax_stage_factor: list[float] = field(default_factory=list)
+    redraw_below_threshold: list[float] = field(default_factory=lambda: [0.5, 0.99])
+    redraw_above_threshold: list[float] = field(default_factory=lambda: [1.0, 1.5])
 
 
 @dataclass

@@ -318,6 +318,8 @@ class FirmDraw:
     rd_stage_factor: np.ndarray
     tax_stage_factor: np.ndarray
     above_size_threshold: float
+    redraw_below_threshold: tuple[float, float]  # × threshold, for below-size draws above it
+    redraw_above_threshold: tuple[float, float]  # × threshold, for above-size draws below it
 
 
 def _leading_tables(leading: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -341,8 +343,10 @@ def draw_firms(rng: np.random.Generator, park: np.ndarray, stage: np.ndarray, pa
     rev = np.exp(np.log(fd.revenue_median[stage]) + fd.revenue_sigma[stage] * rng.standard_normal(n))
     micro, above = STAGES.index("micro"), STAGES.index("above_size")
     thr = fd.above_size_threshold
-    rev = np.where((stage <= micro) & (rev >= thr), thr * rng.uniform(0.5, 0.99, n), rev)
-    rev = np.where((stage >= above) & (rev < thr), thr * rng.uniform(1.0, 1.5, n), rev)
+    lo, hi = fd.redraw_below_threshold
+    rev = np.where((stage <= micro) & (rev >= thr), thr * rng.uniform(lo, hi, n), rev)
+    lo, hi = fd.redraw_above_threshold
+    rev = np.where((stage >= above) & (rev < thr), thr * rng.uniform(lo, hi, n), rev)
     land = np.exp(np.log(fd.land_median[stage]) + fd.land_sigma[stage] * rng.standard_normal(n))
 
     # sector: a share from the park's leading sectors, the rest from the city-wide mix
@@ -421,7 +425,18 @@ def firm_draw_params(reg: Registry, scfg, above_size_threshold: float) -> FirmDr
         rd_stage_factor=np.array([float(x) for x in scfg.rd_stage_factor]),
         tax_stage_factor=np.array([float(x) for x in scfg.tax_stage_factor]),
         above_size_threshold=above_size_threshold,
+        redraw_below_threshold=_band(scfg, "redraw_below_threshold"),
+        redraw_above_threshold=_band(scfg, "redraw_above_threshold"),
     )
+
+
+def _band(scfg, key: str) -> tuple[float, float]:
+    """A [low, high) multiple of the above-size threshold from the scenario config."""
+    band = [float(x) for x in scfg[key]]
+    if len(band) != 2 or not 0 < band[0] < band[1]:
+        raise ConfigError(f"scenario.{key}={band}: give [low, high] with 0 < low < high "
+                          f"(multiples of the 2,000 万元 above-size threshold)")
+    return band[0], band[1]
 
 
 def build_world(scfg, rng: np.random.Generator, above_size_threshold: float,
