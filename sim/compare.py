@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .io import write_csv
-from .sweep import RUNS, collect
+from .sweep import RUNS, MultirunFailed, collect, launch
 
 NAMED_STRATEGIES = ("none", "plan", "lowest_efficiency", "phased", "distance")
 BASELINE = "none"
@@ -172,41 +170,20 @@ def park_fates(parks: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- command
 
 
-def _progress(sweep_dir: Path, total: int, proc: subprocess.Popen) -> None:
-    from tqdm.auto import tqdm
-
-    with tqdm(total=total, desc="parksim-compare", unit="run", dynamic_ncols=True) as bar:
-        while proc.poll() is None:
-            done = sum(1 for d in (sweep_dir / RUNS).glob("*")
-                       if not d.name.startswith(".")) if (sweep_dir / RUNS).is_dir() else 0
-            bar.update(max(0, min(done, total) - bar.n))
-            time.sleep(0.5)
-        bar.update(total - bar.n)
-
-
 def run_strategies(strategies: list[str], seeds: int, out: Path, overrides: list[str],
                    jobs: int | None, custom_csv: str | None) -> Path:
     """Run strategies × seeds as one multirun into ``out/sweep`` (resumable)."""
     sweep_dir = out / "sweep"
-    cmd = [sys.executable, "-m", "sim", "-m", f"exit_strategy={','.join(strategies)}",
-           f"seed=range({seeds})", f"hydra.sweep.dir={sweep_dir}", "hydra/launcher=joblib",
-           "output.firms_table=false", *overrides]
+    args = [f"exit_strategy={','.join(strategies)}", f"seed=range({seeds})",
+            "hydra/launcher=joblib", "output.firms_table=false", *overrides]
     if jobs:
-        cmd.append(f"hydra.launcher.n_jobs={jobs}")
+        args.append(f"hydra.launcher.n_jobs={jobs}")
     if custom_csv:
-        cmd.append(f"exit_strategy.csv={Path(custom_csv).resolve()}")
-    log = out / "sweep.log"
-    out.mkdir(parents=True, exist_ok=True)
-    with open(log, "w") as fh:
-        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
-        t = threading.Thread(target=_progress, args=(sweep_dir, len(strategies) * seeds, proc),
-                             daemon=True)
-        t.start()
-        rc = proc.wait()
-        t.join()
-    if rc != 0:
-        tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
-        raise SystemExit(f"parksim-compare: the sweep failed (see {log}):\n  " + "\n  ".join(tail))
+        args.append(f"exit_strategy.csv={Path(custom_csv).resolve()}")
+    try:
+        launch(args, sweep_dir, len(strategies) * seeds, out / "sweep.log", "parksim-compare")
+    except MultirunFailed as exc:
+        raise SystemExit(f"parksim-compare: {exc}") from None
     return sweep_dir
 
 

@@ -47,6 +47,7 @@ class LandConfig:
     vacating_compensation_per_mu: float = 30.0
     land_resale_share: float = 0.5
     reuse_vacated_share: float = 0.5
+    land_use_tax_scale: float = 1.0
 
 
 @dataclass
@@ -306,6 +307,7 @@ def validate(cfg: Any, park_roles: dict[str, str] | None = None) -> None:
     _range(cfg, "land.vacating_compensation_per_mu", 0)
     _range(cfg, "land.land_resale_share", 0, 1)
     _range(cfg, "land.reuse_vacated_share", 0, 1)
+    _range(cfg, "land.land_use_tax_scale", 0)
 
     _range(cfg, "subsidy.relocation_per_mu", 0)
     _range(cfg, "subsidy.upgrade_cost_share", 0, 1)

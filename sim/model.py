@@ -271,7 +271,8 @@ class ParkConsolidationModel(mesa.Model):
         log_size = np.where(free, np.log(np.maximum(remaining, 1e-9) / mean_free), -np.inf)
         self.view = K.ParkView(
             county=parks.county, is_main=self.is_main, land_price=parks.land_price,
-            land_tax=parks.land_tax, premium=self.premium, vacating=vacating,
+            land_tax=parks.land_tax * self.params.land_use_tax_scale, premium=self.premium,
+            vacating=vacating,
             no_stay=sched.past_deadline(self.t),
             compensation=np.where(vacating, sched.compensation, 0.0),
             relocation_subsidy=np.where(vacating, sched.relocation_subsidy, 0.0),

@@ -38,6 +38,7 @@ class ModelParams:
     annual_quota_mu: float  # already scaled by firm_scale
     urban_transition_closed: bool
     reuse_vacated_share: float
+    land_use_tax_scale: float  # multiplier on the county land-use tax rates
     attraction_per_mu: float
     attraction_outside_main: bool
     entry_rate: float
@@ -101,6 +102,7 @@ def build_params(cfg, parks: Parks, firm_scale: float, facts: ParkFacts) -> Mode
         annual_quota_mu=float(land.annual_quota_mu) * firm_scale,
         urban_transition_closed=bool(land.urban_transition_closed),
         reuse_vacated_share=float(land.reuse_vacated_share),
+        land_use_tax_scale=float(land.land_use_tax_scale),
         attraction_per_mu=float(s.attraction_per_mu),
         attraction_outside_main=bool(ev.attraction_targets_outside_main),
         entry_rate=float(b.entry_rate),

@@ -464,7 +464,10 @@ def _style(lang: str) -> Iterator[None]:
 
 
 def _save(fig: plt.Figure, path: Path) -> Path:
-    atomic_write(path, lambda p: fig.savefig(p, dpi=110, bbox_inches="tight", format="png"))
+    fmt = Path(path).suffix.lstrip(".") or "png"  # png in the report; svg for the gallery
+    meta = {"Date": None} if fmt == "svg" else {"Software": None}
+    atomic_write(path, lambda p: fig.savefig(p, dpi=110, bbox_inches="tight", format=fmt,
+                                             metadata=meta))
     plt.close(fig)
     return path
 

@@ -217,6 +217,7 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
         "net_fiscal_yi": float(flows["net_fiscal"].sum() / YI / scale),
     }
     resolved = OmegaConf.to_container(cfg, resolve=True)
+    n_initial = int(model.next_id - counts.get("entry", 0))
     summary = {
         "seed": int(cfg.seed),
         "replicate": int(cfg.replicate),
@@ -230,11 +231,27 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
         "versions": versions(),
         "totals": totals,
         "ladder_promotions": ladder,
+        "exit_list_firms": exit_list_fates(parks_df, events, n_initial),
         "indicators": {k: round(v, 6) for k, v in indicators.items()},
         "scorecard": card,
     }
     return RunResult(resolved, summary, ts, parks_df, plat, firms, events,
                      rec.classes_table())
+
+
+def exit_list_fates(parks: pd.DataFrame, events: pd.DataFrame, n_initial: int) -> dict:
+    """What the firms in exit-listed parks at the start did: the shares of them that relocated
+    out of, exited in, or upgraded in an exit-listed park (a firm may do more than one; entrants
+    are left out). Shares are None without an exit list."""
+    listed = parks["exit_listed"].to_numpy(bool)
+    n = int(parks.loc[listed, "firms_start"].sum())
+    ev = events[events["from_park"].isin(set(parks.loc[listed, "park_id"]))
+                & (events["firm"] < n_initial)]
+    out: dict[str, Any] = {"firms_start": n}
+    for kind, key in (("relocation", "relocated"), ("exit", "exited"), ("upgrade", "upgraded")):
+        k = int(ev.loc[ev["event"] == kind, "firm"].nunique())
+        out[f"{key}_share"] = round(k / n, 6) if n else None
+    return out
 
 
 def write_run(result: RunResult, out_dir: str | Path, figures: bool = True,

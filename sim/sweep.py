@@ -18,7 +18,10 @@ import json
 import logging
 import os
 import shutil
+import subprocess
 import sys
+import threading
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -128,11 +131,14 @@ def _publish(tmp: Path, final: Path) -> None:
 
 def _flatten(summary: dict) -> dict[str, Any]:
     row: dict[str, Any] = {"strategy": summary.get("exit_strategy"),
-                           "scenario_name": summary.get("scenario")}
+                           "scenario_name": summary.get("scenario"),
+                           "firm_scale": summary.get("firm_scale")}
     for section in RESULT_KEYS:
         row.update(summary.get(section, {}))
     for k, v in summary.get("ladder_promotions", {}).items():
         row[f"promoted_{k}"] = v
+    for k, v in summary.get("exit_list_firms", {}).items():
+        row[f"exit_list_{k}"] = v
     for c in summary.get("scorecard", []):
         row[f"score_{c['target']}"] = c["model_value"]
         row[f"met_{c['target']}"] = c["met"]
@@ -307,3 +313,59 @@ def collect_main(argv: list[str] | None = None) -> None:
         print(f"parksim-collect: {exc}", file=sys.stderr)
         sys.exit(2)
     print(report(df, Path(a.sweep_dir)))
+
+
+# --------------------------------------------------------------------------- launching
+
+
+class MultirunFailed(RuntimeError):
+    """A ``python -m sim -m`` child process ended with an error; the message has its log tail."""
+
+
+def count_jobs(overrides: list[str], config_params: dict[str, str] | None = None) -> int:
+    """Jobs of a basic-sweeper multirun: the product of the sweep sizes, the command line
+    overriding ``hydra.sweeper.params`` from the config (as Hydra's basic sweeper does)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    lines = [f"{k}={v}" for k, v in (config_params or {}).items()]
+    lines += [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
+    sizes: dict[str, int] = {}
+    for o in OverridesParser.create().parse_overrides(lines):
+        sizes[o.get_key_element()] = (len(list(o.sweep_string_iterator()))
+                                      if o.is_sweep_override() else 1)
+    return int(np.prod(list(sizes.values()), dtype=np.int64)) if sizes else 1
+
+
+def _count_runs(sweep_dir: Path) -> int:
+    store = sweep_dir / RUNS
+    return sum(1 for d in store.iterdir() if not d.name.startswith(".")) if store.is_dir() else 0
+
+
+def launch(overrides: list[str], sweep_dir: Path, total: int | None, log_path: Path,
+           desc: str = "parksim") -> None:
+    """Run ``python -m sim -m <overrides>`` into ``sweep_dir`` in a child process (Hydra owns
+    its process), its output in ``log_path``, with a progress bar over the runs in the store.
+    Resumable like any parksim sweep: finished runs are skipped."""
+    from tqdm.auto import tqdm
+
+    cmd = [sys.executable, "-m", "sim", "-m", f"hydra.sweep.dir={sweep_dir}", *overrides]
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w", encoding="utf-8") as fh:
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
+
+        def progress() -> None:
+            with tqdm(total=total, desc=desc, unit="run", dynamic_ncols=True) as bar:
+                while proc.poll() is None:
+                    done = _count_runs(sweep_dir)
+                    bar.update(max(0, (min(done, total) if total else done) - bar.n))
+                    time.sleep(0.5)
+                if total:
+                    bar.update(max(0, min(_count_runs(sweep_dir), total) - bar.n))
+
+        t = threading.Thread(target=progress, daemon=True)
+        t.start()
+        rc = proc.wait()
+        t.join()
+    if rc != 0:
+        tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
+        raise MultirunFailed(f"the sweep failed (see {log_path}):\n  " + "\n  ".join(tail))

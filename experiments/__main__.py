@@ -1,0 +1,106 @@
+"""``python -m experiments reproduce``: regenerate every figure of the experiment gallery.
+
+    python -m experiments reproduce                 # all experiments, full size (see docs/EXPERIMENTS.md)
+    python -m experiments reproduce --quick         # reduced versions, a few minutes (CI)
+    python -m experiments reproduce --only baseline scale
+    python -m experiments list
+
+Experiments run one after another; each sweep runs its parksim runs in parallel on the local
+cores (``--jobs``) and is resumable: run the same command again after an interruption and only
+missing runs run. A full run (not ``--quick``) into the default directory also copies each
+figure into ``docs/figures/`` and refreshes the generated tables of ``docs/EXPERIMENTS.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from .gallery import DEFAULT_OUT, EXPERIMENTS, Context, ExperimentError, module
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m experiments",
+                                 description="The parksim experiment gallery.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    rp = sub.add_parser("reproduce", help="run experiments and write their figures and data")
+    rp.add_argument("--only", nargs="+", metavar="NAME", choices=EXPERIMENTS,
+                    help=f"run only these ({', '.join(EXPERIMENTS)})")
+    rp.add_argument("--quick", action="store_true",
+                    help="reduced versions (small scenario, few replicates): a few minutes")
+    rp.add_argument("--jobs", type=int, default=None, help="parallel runs (default: all cores)")
+    rp.add_argument("--seed", type=int, default=0, help="root seed of every run (default 0)")
+    rp.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                    help="output directory (default outputs/experiments in the checkout)")
+    rp.add_argument("--no-docs", action="store_true",
+                    help="do not update docs/figures and docs/EXPERIMENTS.md after a full run")
+    sub.add_parser("list", help="list the experiments")
+    return ap
+
+
+def reproduce(names: list[str], out: Path, quick: bool = False, jobs: int | None = None,
+              seed: int = 0) -> list[dict]:
+    """Run the experiments ``names`` into ``out/<name>``; one record per experiment."""
+    records = []
+    for i, name in enumerate(names, 1):
+        mod = module(name)
+        ctx = Context(name=name, out=out / name, quick=quick, jobs=jobs, seed=seed)
+        ctx.out.mkdir(parents=True, exist_ok=True)
+        print(f"[{i}/{len(names)}] {name}: {mod.TITLE} ({ctx.mode})", flush=True)
+        t0 = time.perf_counter()
+        rec = {"experiment": name, "mode": ctx.mode, "status": "ok", "error": None}
+        try:
+            mod.run(ctx)
+        except (ExperimentError, RuntimeError, OSError, ValueError) as exc:
+            rec.update(status="failed", error=f"{type(exc).__name__}: {exc}")
+            (ctx.out / "error.txt").write_text(traceback.format_exc(), encoding="utf-8")
+            print(f"  {name} failed: {rec['error']}", file=sys.stderr, flush=True)
+        rec.update(seconds=round(time.perf_counter() - t0, 1), runs=ctx.runs,
+                   written=sorted(str(p.relative_to(out)) for p in ctx.written))
+        records.append(rec)
+    return records
+
+
+def summary_text(records: list[dict], out: Path) -> str:
+    lines = [f"\nexperiments written to {out}:",
+             f"  {'experiment':<24}{'mode':<7}{'runs':>6}{'seconds':>9}  files"]
+    for r in records:
+        figs = [w for w in r["written"] if w.endswith(".png")]
+        what = (", ".join(figs) + f" (+{len(r['written']) - len(figs)} files)"
+                if r["status"] == "ok" else f"FAILED: {r['error']}")
+        lines.append(f"  {r['experiment']:<24}{r['mode']:<7}{r['runs']:>6}{r['seconds']:>9.1f}"
+                     f"  {what}")
+    total = sum(r["seconds"] for r in records)
+    lines.append(f"  {'total':<31}{sum(r['runs'] for r in records):>6}{total:>9.1f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    a = _parser().parse_args(argv)
+    if a.command == "list":
+        for name in EXPERIMENTS:
+            print(f"{name:<24}{module(name).TITLE}")
+        return
+    if a.jobs is not None and a.jobs < 1:
+        _parser().error("--jobs must be at least 1")
+    names = [n for n in EXPERIMENTS if n in set(a.only or EXPERIMENTS)]
+    out = a.out.resolve()
+    records = reproduce(names, out, quick=a.quick, jobs=a.jobs, seed=a.seed)
+    (out / f"reproduce-{'quick' if a.quick else 'full'}.json").write_text(
+        json.dumps(records, indent=2) + "\n", encoding="utf-8")
+    print(summary_text(records, out))
+    if not a.quick and not a.no_docs and out == DEFAULT_OUT.resolve():
+        from .docs import update_docs
+
+        for path in update_docs(records, out):
+            print(f"  updated {path}")
+    if any(r["status"] != "ok" for r in records):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

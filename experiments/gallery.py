@@ -1,0 +1,199 @@
+"""The experiment gallery's machinery: where an experiment writes, how it runs its sweep, how it
+saves figures and tables.
+
+An experiment is a module of this package with a ``TITLE``, a ``run(ctx)`` that writes its
+figure (PNG and SVG), the data behind it (CSV) and its resolved configs into
+``outputs/experiments/<name>/``, and, when it sweeps parksim, a Hydra config
+``configs/experiment/<name>.yaml`` (``parksim -m +experiment=<name>`` runs the same sweep by
+hand). ``QUICK`` overrides reduce the sweep for ``reproduce --quick`` (small scenario, fewer
+replicates and grid points).
+
+Sweeps go through parksim's own multirun machinery (joblib on the local cores, run store,
+resume), so an experiment interrupted and started again runs only what is missing, and its
+tables are sorted by parameters and seeds, whatever the order the runs finished in.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+from types import ModuleType
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from sim.io import atomic_write, write_csv  # noqa: E402
+from sim.sweep import RUNS, collect, count_jobs, launch  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = ROOT / "outputs" / "experiments"
+DOCS_FIGURES = ROOT / "docs" / "figures"
+# in the order reproduce runs them (and EXPERIMENTS.md shows them)
+EXPERIMENTS = ("validation", "baseline", "exit_strategies", "subsidy_deadline",
+               "evaluation_stringency", "land_quota", "enterprise_ladder", "sensitivity",
+               "scale")
+# CSVs that hold measured wall times or memory: the only ones allowed to differ between runs
+MEASURED_CSV = frozenset({"scale/timings.csv"})
+
+# deterministic SVG ids and no creation date, so a figure redrawn from the same data is the same
+plt.rcParams["svg.hashsalt"] = "parksim"
+FIG_METADATA = {"svg": {"Date": None}, "png": {"Software": None}}
+
+
+class ExperimentError(RuntimeError):
+    """An experiment could not produce its outputs (the message says why)."""
+
+
+@dataclass
+class Context:
+    """What an experiment needs to know to run, and what it wrote."""
+
+    name: str
+    out: Path  # outputs/experiments/<name>
+    quick: bool = False
+    jobs: int | None = None  # parallel runs (None: all cores)
+    seed: int = 0  # root seed of every run
+    written: list[Path] = field(default_factory=list)
+    runs: int = 0
+
+    @property
+    def mode(self) -> str:
+        return "quick" if self.quick else "full"
+
+    @property
+    def sweep_dir(self) -> Path:
+        return self.out / "sweep" / self.mode
+
+    def path(self, name: str) -> Path:
+        return self.out / name
+
+
+def module(name: str) -> ModuleType:
+    if name not in EXPERIMENTS:
+        raise ExperimentError(f"unknown experiment {name!r}; available: {', '.join(EXPERIMENTS)}")
+    return import_module(f"experiments.{name}")
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def save_figure(fig: plt.Figure, ctx: Context, stem: str = "figure") -> list[Path]:
+    """Write ``<stem>.png`` and ``<stem>.svg`` into the experiment's directory."""
+    paths = []
+    for fmt in ("png", "svg"):
+        path = ctx.path(f"{stem}.{fmt}")
+        atomic_write(path, lambda p, fmt=fmt: fig.savefig(
+            p, dpi=120, bbox_inches="tight", format=fmt, metadata=FIG_METADATA[fmt]))
+        paths.append(path)
+    plt.close(fig)
+    ctx.written += paths
+    return paths
+
+
+def save_table(df: pd.DataFrame, ctx: Context, name: str) -> Path:
+    """Write a CSV (the data behind a figure) into the experiment's directory."""
+    path = write_csv(df, ctx.path(name))
+    ctx.written.append(path)
+    return path
+
+
+def save_configs(ctx: Context, sweep_dir: Path, table: pd.DataFrame) -> Path:
+    """Copy every run's resolved config into ``configs/<config hash>.yaml``, with an index of
+    the overrides that made it, and Hydra's composed multirun config."""
+    dest = ctx.path("configs")
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for h in table["config_hash"]:
+        shutil.copyfile(sweep_dir / RUNS / h / "config.yaml", dest / f"{h}.yaml")
+    if (sweep_dir / "multirun.yaml").exists():
+        shutil.copyfile(sweep_dir / "multirun.yaml", dest / "multirun.yaml")
+    params = [c for c in table.columns if c not in ("status", "error")]
+    lead = params[: params.index("replicate") + 1] if "replicate" in params else params[:1]
+    index = write_csv(table[lead], dest / "index.csv")
+    ctx.written.append(dest)
+    return index
+
+
+# --------------------------------------------------------------------------- sweeps
+
+
+def experiment_sweep_params(name: str, overrides: list[str]) -> dict[str, str]:
+    """``hydra.sweeper.params`` of ``configs/experiment/<name>.yaml`` (as composed)."""
+    from hydra import compose, initialize_config_module
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    from sim.config import register_configs
+
+    register_configs()
+    plain = [o.input_line for o in OverridesParser.create().parse_overrides(overrides)
+             if not o.is_sweep_override() and not o.input_line.startswith("hydra.")]
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_module("configs", version_base="1.3"):
+            experiment = f"+experiment={name}"
+            cfg = compose("config", overrides=[experiment, *(o for o in plain if o != experiment)],
+                          return_hydra_config=True)
+    finally:
+        GlobalHydra.instance().clear()
+    return {str(k): str(v) for k, v in (cfg.hydra.sweeper.get("params") or {}).items()}
+
+
+def multirun(ctx: Context, overrides: list[str] = (), total: int | None = None,
+             experiment: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run ``parksim -m +experiment=<name> <overrides>`` into the experiment's sweep directory
+    and collect it: (one row per run, quarterly rows of every run). Every run must succeed."""
+    name = experiment or ctx.name
+    args = [f"+experiment={name}", f"seed={ctx.seed}", "output.firms_table=false", *overrides]
+    if ctx.jobs:
+        args.append(f"hydra.launcher.n_jobs={ctx.jobs}")
+    if total is None:
+        total = count_jobs(args, experiment_sweep_params(name, args))
+    sweep_dir = ctx.sweep_dir
+    launch(args, sweep_dir, total, ctx.out / "sweep" / f"{ctx.mode}.log", desc=ctx.name)
+    table, ts = collect(sweep_dir, write=True, figures=False)
+    failed = table[table["status"] != "ok"]
+    if len(failed):
+        raise ExperimentError(f"{len(failed)} of {len(table)} runs failed; first: "
+                              f"{failed['error'].iloc[0]} (runs in {sweep_dir / RUNS})")
+    if len(table) != total:
+        raise ExperimentError(f"{len(table)} runs collected from {sweep_dir}, expected {total}")
+    save_configs(ctx, sweep_dir, table)
+    ctx.runs += len(table)
+    return table, ts
+
+
+def parks_tables(ctx: Context, table: pd.DataFrame, name: str = "parks") -> pd.DataFrame:
+    """One per-run table (``parks``, ``platforms``, ...) of every run, keyed by config hash."""
+    frames = []
+    for h in table["config_hash"]:
+        df = pd.read_parquet(ctx.sweep_dir / RUNS / h / f"{name}.parquet")
+        df.insert(0, "config_hash", h)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def band(df: pd.DataFrame, by: list[str], cols: list[str], lo: float = 0.05,
+         hi: float = 0.95) -> pd.DataFrame:
+    """Mean and the ``lo``–``hi`` quantile band of ``cols`` across the rows of each group."""
+    g = df.groupby(by, sort=True, observed=True)[cols]
+    parts = [g.mean().add_suffix("_mean"), g.quantile(lo).add_suffix(f"_p{lo * 100:02.0f}"),
+             g.quantile(hi).add_suffix(f"_p{hi * 100:02.0f}"), g.size().rename("runs")]
+    out = pd.concat(parts, axis=1).reset_index()
+    return out
+
+
+def timed(fn, *args, **kwargs):
+    t0 = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return out, time.perf_counter() - t0
