@@ -55,12 +55,14 @@ def reproduce(names: list[str], out: Path, quick: bool = False, jobs: int | None
         rec = {"experiment": name, "mode": ctx.mode, "status": "ok", "error": None}
         try:
             mod.run(ctx)
-        except (ExperimentError, RuntimeError, OSError, ValueError) as exc:
+        except Exception as exc:  # recorded (traceback in error.txt); the others still run
             rec.update(status="failed", error=f"{type(exc).__name__}: {exc}")
             (ctx.out / "error.txt").write_text(traceback.format_exc(), encoding="utf-8")
             print(f"  {name} failed: {rec['error']}", file=sys.stderr, flush=True)
         rec.update(seconds=round(time.perf_counter() - t0, 1), runs=ctx.runs,
                    written=sorted(str(p.relative_to(out)) for p in ctx.written))
+        (ctx.out / f"run-{ctx.mode}.json").write_text(json.dumps(rec, indent=2) + "\n",
+                                                      encoding="utf-8")
         records.append(rec)
     return records
 

@@ -153,7 +153,8 @@ def phase_table(run: dict) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- report
-def plot(scale: pd.DataFrame, b: float, path: Path) -> None:
+def figure(scale: pd.DataFrame, b: float, drivers: pd.DataFrame | None = None):
+    """Model time against firms (log-log, fitted exponent) and peak memory."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -174,9 +175,39 @@ def plot(scale: pd.DataFrame, b: float, path: Path) -> None:
     ax2.set_xlabel("firms")
     ax2.set_ylabel("peak RSS (GB)")
     ax2.set_title("peak memory of the run")
+    if drivers is not None:
+        t = drivers.set_index("driver")["model_s"]
+        fig.suptitle(f"Scale (this machine). Drivers at {int(drivers['firms'].iloc[0]):,} firms: "
+                     f"agents {t['agents']:.1f} s, vectorized {t['vectorized']:.2f} s "
+                     f"→ {t['agents'] / t['vectorized']:.0f}×", fontsize=10)
     fig.tight_layout()
+    return fig
+
+
+def plot(scale: pd.DataFrame, b: float, path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    fig = figure(scale, b)
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def run_benchmark(quick: bool) -> dict:
+    """The three parts measured in one go: drivers, scale (with the fitted exponents),
+    phases of the largest size, the step/kernel ratio and the text report."""
+    sizes = QUICK if quick else FULL
+    print("drivers:", flush=True)
+    drivers = bench_drivers(sizes["driver_firms"])
+    print("scale:", flush=True)
+    scale, largest = bench_scale(sizes["sizes"])
+    n, secs = scale["firms"].to_numpy(float), scale["model_s"].to_numpy()
+    b, b_top = fit_exponent(n, secs), fit_exponent(n[-2:], secs[-2:])
+    phases = phase_table(largest)
+    kernel_ratio = (phases["seconds"].sum()
+                    / phases.loc[phases["phase"] == "decisions: kernel", "seconds"].iloc[0])
+    text = report(drivers, scale, phases, b, b_top, kernel_ratio, quick)
+    return {"drivers": drivers, "scale": scale, "phases": phases, "b": b, "b_top": b_top,
+            "kernel_ratio": kernel_ratio, "text": text}
 
 
 def report(drivers: pd.DataFrame, scale: pd.DataFrame, phases: pd.DataFrame, b: float,
@@ -245,17 +276,8 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(measure(args.child, "vectorized", write_outputs=True)))
         return
 
-    sizes = QUICK if args.quick else FULL
-    print("drivers:", flush=True)
-    drivers = bench_drivers(sizes["driver_firms"])
-    print("scale:", flush=True)
-    scale, largest = bench_scale(sizes["sizes"])
-    n, secs = scale["firms"].to_numpy(float), scale["model_s"].to_numpy()
-    b, b_top = fit_exponent(n, secs), fit_exponent(n[-2:], secs[-2:])
-    phases = phase_table(largest)
-    kernel_ratio = (phases["seconds"].sum()
-                    / phases.loc[phases["phase"] == "decisions: kernel", "seconds"].iloc[0])
-    text = report(drivers, scale, phases, b, b_top, kernel_ratio, args.quick)
+    r = run_benchmark(args.quick)
+    drivers, scale, phases, b, text = r["drivers"], r["scale"], r["phases"], r["b"], r["text"]
     print("\n" + text)
 
     out = args.out

@@ -16,7 +16,6 @@ tables are sorted by parameters and seeds, whatever the order the runs finished 
 from __future__ import annotations
 
 import shutil
-import time
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
@@ -26,9 +25,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim.io import atomic_write, write_csv  # noqa: E402
+from sim.report import register_cjk_font, register_cjk_regular  # noqa: E402
 from sim.sweep import RUNS, collect, count_jobs, launch  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,10 +41,12 @@ EXPERIMENTS = ("validation", "baseline", "exit_strategies", "subsidy_deadline",
                "evaluation_stringency", "land_quota", "enterprise_ladder", "sensitivity",
                "scale")
 # CSVs that hold measured wall times or memory: the only ones allowed to differ between runs
-MEASURED_CSV = frozenset({"scale/timings.csv"})
+MEASURED_CSV = frozenset({"scale/timings.csv", "scale/drivers.csv", "scale/phases.csv"})
 
 # deterministic SVG ids and no creation date, so a figure redrawn from the same data is the same
 plt.rcParams["svg.hashsalt"] = "parksim"
+# Latin in DejaVu Sans, Chinese terms (千亿级, 个转企, ...) in the bundled Noto Sans CJK
+plt.rcParams["font.family"] = ["DejaVu Sans", register_cjk_regular() or register_cjk_font()]
 FIG_METADATA = {"svg": {"Date": None}, "png": {"Software": None}}
 
 
@@ -124,26 +128,33 @@ def save_configs(ctx: Context, sweep_dir: Path, table: pd.DataFrame) -> Path:
 # --------------------------------------------------------------------------- sweeps
 
 
-def experiment_sweep_params(name: str, overrides: list[str]) -> dict[str, str]:
-    """``hydra.sweeper.params`` of ``configs/experiment/<name>.yaml`` (as composed)."""
+def sweeper_config(name: str, overrides: list[str]) -> dict:
+    """The composed ``hydra.sweeper`` node of ``configs/experiment/<name>.yaml``."""
     from hydra import compose, initialize_config_module
     from hydra.core.global_hydra import GlobalHydra
     from hydra.core.override_parser.overrides_parser import OverridesParser
+    from omegaconf import OmegaConf
 
     from sim.config import register_configs
 
     register_configs()
+    experiment = f"+experiment={name}"
     plain = [o.input_line for o in OverridesParser.create().parse_overrides(overrides)
-             if not o.is_sweep_override() and not o.input_line.startswith("hydra.")]
+             if not o.is_sweep_override() and not o.input_line.startswith("hydra.")
+             and o.input_line != experiment]
     GlobalHydra.instance().clear()
     try:
         with initialize_config_module("configs", version_base="1.3"):
-            experiment = f"+experiment={name}"
-            cfg = compose("config", overrides=[experiment, *(o for o in plain if o != experiment)],
-                          return_hydra_config=True)
+            cfg = compose("config", overrides=[experiment, *plain], return_hydra_config=True)
     finally:
         GlobalHydra.instance().clear()
-    return {str(k): str(v) for k, v in (cfg.hydra.sweeper.get("params") or {}).items()}
+    return OmegaConf.to_container(cfg.hydra.sweeper, resolve=False)
+
+
+def experiment_sweep_params(name: str, overrides: list[str]) -> dict[str, str]:
+    """``hydra.sweeper.params`` of ``configs/experiment/<name>.yaml`` (as composed)."""
+    params = sweeper_config(name, overrides).get("params") or {}
+    return {str(k): str(v) for k, v in params.items()}
 
 
 def multirun(ctx: Context, overrides: list[str] = (), total: int | None = None,
@@ -193,7 +204,23 @@ def band(df: pd.DataFrame, by: list[str], cols: list[str], lo: float = 0.05,
     return out
 
 
-def timed(fn, *args, **kwargs):
-    t0 = time.perf_counter()
-    out = fn(*args, **kwargs)
-    return out, time.perf_counter() - t0
+# --------------------------------------------------------------------------- drawing
+
+
+def heatmap(ax: plt.Axes, grid: pd.DataFrame, title: str, fmt: str = "{:.0%}",
+            cmap: str = "viridis", xlabel: str = "", ylabel: str = "") -> None:
+    """``grid`` (rows: y values, columns: x values) as an annotated heatmap, y increasing up."""
+    values = grid.to_numpy(float)
+    im = ax.imshow(values, origin="lower", aspect="auto", cmap=cmap)
+    ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns])
+    ax.set_yticks(range(grid.shape[0]), [str(r) for r in grid.index])
+    for (i, j), v in np.ndenumerate(values):
+        r, g, b, _ = im.cmap(im.norm(v))
+        dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5  # text in white on a dark cell
+        ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8,
+                color="white" if dark else "black")
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    plt.colorbar(im, ax=ax, shrink=0.8,
+                 format=matplotlib.ticker.FuncFormatter(lambda x, _: fmt.format(x)))

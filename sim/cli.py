@@ -51,7 +51,9 @@ def _user_overrides(argv: list[str]) -> tuple[list[str], bool] | None:
     rest = [a for a in argv if a not in ("-m", "--multirun")]
     if any(a.startswith("-") for a in rest):
         return None
-    rest = [a for a in rest if not a.lstrip("+~").startswith("hydra")]
+    # hydra.* settings are Hydra's; hydra/<group> choices (sweeper, launcher) stay, as an
+    # experiment config may set keys of the sweeper they choose
+    rest = [a for a in rest if not a.lstrip("+~").startswith("hydra.")]
     if not multirun:
         return rest, False
     first = []

@@ -202,7 +202,7 @@ def explain_config_exception(exc: BaseException) -> str:
     if isinstance(cause, ValidationError) and key:
         msg = str(cause).splitlines()[0]
         return f"{key}: {msg}"
-    m = re.search(r"Could not find '([^/']+)/([^']+)'.*?Available options in '[^']+':\n(.*?)"
+    m = re.search(r"Could not find '(.+)/([^/']+)'.*?Available options in '[^']+':\n(.*?)"
                   r"(?:\nConfig search path|$)", text, re.S)
     if m:
         opts = [o.strip() for o in m.group(3).split("\n") if o.strip()]

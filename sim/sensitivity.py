@@ -59,14 +59,12 @@ def analyze(method: str, prob: dict, x: np.ndarray, y: np.ndarray, seed: int,
                          "mu_star_conf": r["mu_star_conf"], "sigma": r["sigma"]})
 
 
-def bar_chart(table: pd.DataFrame, method: str, path: Path) -> Path:
+def bar_figure(table: pd.DataFrame, method: str):
     """One panel per output: first-order and total indices (Sobol) or mu* (Morris), with CIs."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from .io import atomic_write
 
     outputs = list(dict.fromkeys(table["output"]))
     fig, axes = plt.subplots(1, len(outputs), figsize=(3.4 * len(outputs), 3.6), sharey=False,
@@ -87,6 +85,16 @@ def bar_chart(table: pd.DataFrame, method: str, path: Path) -> Path:
     fig.suptitle(f"{method.capitalize()} sensitivity indices (bars: 95% confidence intervals)",
                  fontsize=10)
     fig.tight_layout()
+    return fig
+
+
+def bar_chart(table: pd.DataFrame, method: str, path: Path) -> Path:
+    """:func:`bar_figure` written as a PNG."""
+    import matplotlib.pyplot as plt
+
+    from .io import atomic_write
+
+    fig = bar_figure(table, method)
     atomic_write(path, lambda f: fig.savefig(f, dpi=100, format="png"))
     plt.close(fig)
     return path
