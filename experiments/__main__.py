@@ -20,7 +20,7 @@ import time
 import traceback
 from pathlib import Path
 
-from .gallery import DEFAULT_OUT, EXPERIMENTS, Context, ExperimentError, module
+from .gallery import DEFAULT_OUT, EXPERIMENTS, Context, module
 
 
 def _parser() -> argparse.ArgumentParser:

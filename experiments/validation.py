@@ -23,6 +23,7 @@ says which defaults were calibrated to what, and how.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -30,6 +31,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import yaml
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from sim.config import CLASSES, STAGES
@@ -140,7 +143,9 @@ def _calibration_text() -> str:
         "so that without an exit list (exit_strategy=none) about 3.2% of the firms relocate a "
         "year (Tang et al. 2020, China Economic Review 64:101560) and about 6% exit a year (an "
         "estimate: no published exit rate was found); the upgrade constant has no target of its "
-        "own. The search itself is not recorded (docs/ODD.md §8). tests/test_calibration.py "
+        "own. They were tuned by hand: runs of the small scenario without exit list, seeds 0-3, "
+        "moving asc_move against the relocation rate and asc_exit against the exit rate until "
+        "both were within the tolerances below (docs/ODD.md §8). tests/test_calibration.py "
         "checks the result on the small scenario (firm_scale 0.03), seeds 0-3: the mean yearly "
         "rate (events in the year / mean living firms at the ends of its quarters) within ±1 "
         "point of 3.2% (relocation) and ±2 points of 6% (exit). dynamics.csv gives the rates of "
@@ -330,8 +335,9 @@ def dynamics_table(rates: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     for c in ("model_mean", "model_p05", "model_p95"):
         out[c] = out[c].round(5)
     order = {r: i for i, r in enumerate(RATE_COLUMNS)}
-    out = out.sort_values(["rate", "year"], key=lambda s: s.map(order) if s.name == "rate" else s,
-                          kind="stable").reset_index(drop=True)
+    out = out.sort_values(["rate", "year"], kind="stable", key=lambda s: (
+        s.map(order) if s.name == "rate" else s.str.fullmatch(r"\d{4}").map({True: 0, False: 1})
+        .astype(str) + s)).reset_index(drop=True)  # the years in order, then their mean
     return out[["year", "rate", "model_mean", "model_p05", "model_p95", "runs",
                 "published_value", "calibration_target", "source", "note"]]
 
@@ -348,6 +354,17 @@ def _fmt(x: float) -> str:
     if abs(x) >= 100:
         return f"{x:,.0f}"
     return f"{x:.3g}"
+
+
+_CJK = re.compile(r"\s*\([^)]*[\u3400-\u9fff][^)]*\)")
+_UNITS = {"亿元": "100M yuan", "万元": "10k yuan"}
+
+
+def _label(quantity: str, unit: str) -> str:
+    """A figure label without Chinese (the figure font has no CJK glyphs)."""
+    for zh, en in _UNITS.items():
+        unit = unit.replace(zh, en)
+    return f"{_CJK.sub('', quantity)} [{unit}]"
 
 
 def figure(initial: pd.DataFrame, dynamics: pd.DataFrame, where: str = "") -> plt.Figure:
@@ -368,10 +385,10 @@ def figure(initial: pd.DataFrame, dynamics: pd.DataFrame, where: str = "") -> pl
     if ranged.any():
         rlo = 100 * (d["source_low"].to_numpy(float) / src - 1)
         rhi = 100 * (d["source_high"].to_numpy(float) / src - 1)
-        ax1.hlines(y[ranged], rlo[ranged], rhi[ranged], color="#e0a030", lw=6, alpha=0.7,
-                   label="range of the source")
+        ax1.hlines(y[ranged], rlo[ranged], rhi[ranged], color="#e0a030", lw=3, zorder=3,
+                   label="range of the source (value: its midpoint)")
     ax1.axvline(0, color="k", lw=0.8)
-    ax1.set_yticks(y, [f"{q} [{u}]" for q, u in zip(d["quantity"], d["unit"], strict=True)],
+    ax1.set_yticks(y, [_label(q, u) for q, u in zip(d["quantity"], d["unit"], strict=True)],
                    fontsize=7.5)
     ax1.set_xlabel("relative error of the model, % of the source value")
     ax1.grid(axis="x", alpha=0.3)
@@ -379,11 +396,13 @@ def figure(initial: pd.DataFrame, dynamics: pd.DataFrame, where: str = "") -> pl
     for yi, m, s in zip(y, d["model_mean"], d["source_value"], strict=True):
         ax1.text(1.01, yi, f"{_fmt(m)} vs {_fmt(s)}", transform=trans, fontsize=7, va="center")
     ax1.text(1.01, len(d) - 0.2, "model vs source", transform=trans, fontsize=7.5,
-             va="bottom", weight="bold")
-    ax1.barh([], [], color=KIND_COLOR[CHECK], label="check (independent comparison)")
-    ax1.barh([], [], color=KIND_COLOR[INPUT], label="input (the model was built from it)")
-    ax1.errorbar([], [], xerr=[], fmt="none", ecolor="#333", label="min–max over replicates")
-    ax1.legend(fontsize=7.5, loc="lower right", frameon=True)
+             va="bottom")
+    handles = [Patch(color=KIND_COLOR[CHECK], label="check (independent comparison)"),
+               Patch(color=KIND_COLOR[INPUT], label="input (the model was built from it)"),
+               Line2D([], [], color="#333", lw=0.8, marker="|", label="min–max over replicates"),
+               *ax1.get_legend_handles_labels()[0]]
+    ax1.legend(handles=handles, fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.06),
+               ncol=2, frameon=False)
     ax1.set_title("(a) 2020 state: model against public figures", fontsize=10)
     # (b)
     pooled = dynamics[~dynamics["year"].str.fullmatch(r"\d{4}")]
@@ -421,6 +440,37 @@ def figure(initial: pd.DataFrame, dynamics: pd.DataFrame, where: str = "") -> pl
     fig.suptitle(f"Validation against public figures{(' — ' + where) if where else ''}",
                  fontsize=11)
     return fig
+
+
+# --------------------------------------------------------------------------- docs
+
+# keys of the generated blocks of docs/EXPERIMENTS.md that markdown_blocks fills
+DOC_BLOCKS = ("validation_initial_state", "validation_dynamics")
+
+
+def markdown_blocks(directory: str | Path) -> dict[str, str]:
+    """Compact Markdown tables of ``initial_state.csv`` and ``dynamics.csv`` in ``directory``
+    (for the generated blocks ``DOC_BLOCKS`` of docs/EXPERIMENTS.md)."""
+    from .docs import markdown_table
+
+    d = Path(directory)
+    ini = pd.read_csv(d / "initial_state.csv")
+    ini = pd.DataFrame({
+        "quantity": ini["quantity"], "unit": ini["unit"], "kind": ini["kind"],
+        "source": ini["source_value"].map(_fmt), "model": ini["model_mean"].map(_fmt),
+        "model min–max": [f"{_fmt(a)}–{_fmt(b)}" for a, b in zip(ini["model_min"],
+                                                                ini["model_max"], strict=True)],
+        "rel. error": ini["relative_error"].map(lambda x: f"{x:+.0%}"),
+        "reference": ini["source"]})
+    dyn = pd.read_csv(d / "dynamics.csv", dtype={"year": str})
+    dyn = pd.DataFrame({
+        "year": dyn["year"], "rate": dyn["rate"],
+        "model mean": dyn["model_mean"].map(lambda x: f"{x:.2%}"),
+        "5–95%": [f"{a:.2%}–{b:.2%}" for a, b in zip(dyn["model_p05"], dyn["model_p95"],
+                                                     strict=True)],
+        "published": dyn["published_value"].map(lambda x: "–" if x != x else f"{x:.1%}"),
+        "reference": dyn["source"]})
+    return dict(zip(DOC_BLOCKS, (markdown_table(ini), markdown_table(dyn)), strict=True))
 
 
 # --------------------------------------------------------------------------- run

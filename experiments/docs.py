@@ -1,0 +1,85 @@
+"""Keep ``docs/EXPERIMENTS.md`` and ``docs/figures/`` in step with a full reproduce run.
+
+Each experiment's ``figure.png`` is copied to ``docs/figures/<name>.png``; the blocks of
+EXPERIMENTS.md between ``<!-- generated: KEY -->`` and ``<!-- end: KEY -->`` are rewritten from
+the experiments' outputs (run times, the validation tables). The prose around them is not.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from sim.io import write_text
+
+from .gallery import DOCS_FIGURES, EXPERIMENTS, ROOT
+
+EXPERIMENTS_MD = ROOT / "docs" / "EXPERIMENTS.md"
+
+
+def markdown_table(df: pd.DataFrame, floatfmt: str = "{:,.3g}") -> str:
+    """A GitHub-flavoured Markdown table of ``df`` (numbers right-aligned)."""
+    def cell(v: object) -> str:
+        if isinstance(v, float):
+            return "" if v != v else floatfmt.format(v)
+        if isinstance(v, int) and not isinstance(v, bool):
+            return f"{v:,}"
+        return str(v).replace("|", "\\|").replace("\n", " ")
+
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+               for c in df.columns]
+    lines = ["| " + " | ".join(map(str, df.columns)) + " |",
+             "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |"
+              for row in df.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def runtimes_table(out: Path) -> str:
+    rows = []
+    for name in EXPERIMENTS:
+        path = out / name / "run-full.json"
+        if path.exists():
+            r = json.loads(path.read_text(encoding="utf-8"))
+            rows.append({"experiment": name, "runs": r["runs"],
+                         "minutes": round(r["seconds"] / 60, 1), "status": r["status"]})
+    return markdown_table(pd.DataFrame(rows), "{:,.1f}") if rows else "(no full run yet)"
+
+
+def validation_tables(out: Path) -> dict[str, str]:
+    from . import validation
+
+    return validation.markdown_blocks(out / "validation")
+
+
+def replace_block(text: str, key: str, body: str) -> str:
+    """Replace the body of the generated block ``key`` (which must exist)."""
+    pattern = re.compile(rf"(<!-- generated: {re.escape(key)} -->\n).*?(\n<!-- end: "
+                         rf"{re.escape(key)} -->)", re.S)
+    if not pattern.search(text):
+        raise ValueError(f"{EXPERIMENTS_MD}: no generated block {key!r}")
+    return pattern.sub(lambda m: m.group(1) + body.strip() + m.group(2), text)
+
+
+def update_docs(records: list[dict], out: Path) -> list[Path]:
+    """Copy the figures of the experiments that ran and refresh the generated blocks."""
+    changed = []
+    DOCS_FIGURES.mkdir(parents=True, exist_ok=True)
+    for r in records:
+        src = out / r["experiment"] / "figure.png"
+        if r["status"] == "ok" and src.exists():
+            dest = DOCS_FIGURES / f"{r['experiment']}.png"
+            shutil.copyfile(src, dest)
+            changed.append(dest)
+    text = EXPERIMENTS_MD.read_text(encoding="utf-8")
+    blocks = {"runtimes": runtimes_table(out)}
+    if (out / "validation" / "initial_state.csv").exists():
+        blocks.update(validation_tables(out))
+    for key, body in blocks.items():
+        text = replace_block(text, key, body)
+    write_text(text, EXPERIMENTS_MD)
+    return [*changed, EXPERIMENTS_MD]
