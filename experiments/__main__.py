@@ -59,7 +59,7 @@ def reproduce(names: list[str], out: Path, quick: bool = False, jobs: int | None
             rec.update(status="failed", error=f"{type(exc).__name__}: {exc}")
             (ctx.out / "error.txt").write_text(traceback.format_exc(), encoding="utf-8")
             print(f"  {name} failed: {rec['error']}", file=sys.stderr, flush=True)
-        rec.update(seconds=round(time.perf_counter() - t0, 1), runs=ctx.runs,
+        rec.update(seconds=round(time.perf_counter() - t0, 1), runs=ctx.runs, reused=ctx.reused,
                    written=sorted(str(p.relative_to(out)) for p in ctx.written))
         (ctx.out / f"run-{ctx.mode}.json").write_text(json.dumps(rec, indent=2) + "\n",
                                                       encoding="utf-8")
@@ -69,15 +69,18 @@ def reproduce(names: list[str], out: Path, quick: bool = False, jobs: int | None
 
 def summary_text(records: list[dict], out: Path) -> str:
     lines = [f"\nexperiments written to {out}:",
-             f"  {'experiment':<24}{'mode':<7}{'runs':>6}{'seconds':>9}  files"]
+             f"  {'experiment':<24}{'mode':<7}{'runs':>6}{'reused':>7}{'seconds':>9}  files"]
     for r in records:
         figs = [w for w in r["written"] if w.endswith(".png")]
         what = (", ".join(figs) + f" (+{len(r['written']) - len(figs)} files)"
                 if r["status"] == "ok" else f"FAILED: {r['error']}")
-        lines.append(f"  {r['experiment']:<24}{r['mode']:<7}{r['runs']:>6}{r['seconds']:>9.1f}"
-                     f"  {what}")
+        lines.append(f"  {r['experiment']:<24}{r['mode']:<7}{r['runs']:>6}{r['reused']:>7}"
+                     f"{r['seconds']:>9.1f}  {what}")
     total = sum(r["seconds"] for r in records)
-    lines.append(f"  {'total':<31}{sum(r['runs'] for r in records):>6}{total:>9.1f}")
+    lines.append(f"  {'total':<31}{sum(r['runs'] for r in records):>6}"
+                 f"{sum(r['reused'] for r in records):>7}{total:>9.1f}")
+    if any(r["reused"] for r in records):
+        lines.append("  (reused: runs already finished in the run store, from an earlier invocation)")
     return "\n".join(lines)
 
 

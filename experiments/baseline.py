@@ -17,7 +17,7 @@ from sim.plots import ROLE_COLORS
 from .gallery import Context, band, multirun, save_figure, save_table
 
 TITLE = "Key indicators by park role, 2020–2025"
-QUICK = ["scenario=small", "replicate=range(3)"]
+QUICK = ["scenario=small", "replicate=range(2)"]
 # (column, label, divisor): city totals per quarter; output and tax in 亿元
 PANELS = (("firms", "firms", 1.0), ("output", "output, 100M yuan per quarter", 1e4),
           ("tax", "tax, 100M yuan per quarter", 1e4), ("jobs", "jobs", 1.0),

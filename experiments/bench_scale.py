@@ -46,7 +46,7 @@ CITY_FIRMS = 60_556  # firms at scenario.firm_scale=1 (sim/data/stages.csv, 2020
 SEED = 0
 # benchmark sizes (firms); the quick variant keeps the shape of the run at a fraction of its cost
 FULL = {"driver_firms": 20_000, "sizes": (10_000, 100_000, 1_000_000)}
-QUICK = {"driver_firms": 3_000, "sizes": (3_000, 30_000, 100_000)}
+QUICK = {"driver_firms": 2_000, "sizes": (2_000, 10_000, 50_000)}
 TARGETS = {"driver_speedup_min": 50.0, "time_1e6_max_s": 20.0, "rss_1e6_max_gb": 4.0,
            "exponent_max": 1.1, "step_over_kernel_max": 2.0}
 OUTCOMES = ("firms_end", "entered", "exited", "relocated", "upgraded", "promoted")

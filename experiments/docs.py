@@ -45,7 +45,7 @@ def runtimes_table(out: Path) -> str:
         path = out / name / "run-full.json"
         if path.exists():
             r = json.loads(path.read_text(encoding="utf-8"))
-            rows.append({"experiment": name, "runs": r["runs"],
+            rows.append({"experiment": name, "runs": r["runs"], "reused": r.get("reused", 0),
                          "minutes": round(r["seconds"] / 60, 1), "status": r["status"]})
     return markdown_table(pd.DataFrame(rows), "{:,.1f}") if rows else "(no full run yet)"
 

@@ -16,7 +16,7 @@ from sim.config import LADDER_STEPS
 from .gallery import Context, band, multirun, save_figure, save_table
 
 TITLE = "Enterprise-ladder promotions under reward levels"
-QUICK = ["scenario=small", "subsidy/ladder_rewards=none,typical,quadruple", "replicate=range(3)"]
+QUICK = ["scenario=small", "subsidy/ladder_rewards=none,quadruple", "replicate=range(2)"]
 LEVEL = "subsidy/ladder_rewards"
 LEVELS = ("none", "half", "typical", "double", "quadruple")
 STEP_LABELS = {"individual_to_micro": "个转企 individual → firm",

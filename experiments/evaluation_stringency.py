@@ -13,8 +13,8 @@ import pandas as pd
 from .gallery import Context, band, heatmap, multirun, save_figure, save_table
 
 TITLE = "Upgrades, exits and tax per mu over D-class surcharge × land-use tax level"
-QUICK = ["scenario=small", "evaluation.surcharge_d_by_years=[0,0,0],[0.05,0.1,0.15],[0.2,0.4,0.6]",
-         "land.land_use_tax_scale=0,1,2", "replicate=range(2)"]
+QUICK = ["scenario=small", "evaluation.surcharge_d_by_years=[0,0,0],[0.2,0.4,0.6]",
+         "land.land_use_tax_scale=0,2", "replicate=range(2)"]
 SURCHARGE, TAX = "evaluation.surcharge_d_by_years", "land.land_use_tax_scale"
 OUTCOMES = (("upgraded_city", "upgrades 2021–2025", "{:,.0f}", "Greens"),
             ("exited_city", "exits 2021–2025", "{:,.0f}", "Reds"),

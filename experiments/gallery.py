@@ -45,8 +45,11 @@ MEASURED_CSV = frozenset({"scale/timings.csv", "scale/drivers.csv", "scale/phase
 
 # deterministic SVG ids and no creation date, so a figure redrawn from the same data is the same
 plt.rcParams["svg.hashsalt"] = "parksim"
-# Latin in DejaVu Sans, Chinese terms (千亿级, 个转企, ...) in the bundled Noto Sans CJK
-plt.rcParams["font.family"] = ["DejaVu Sans", register_cjk_regular() or register_cjk_font()]
+# Latin in DejaVu Sans, the Chinese terms of the gallery's figures in a regular-weight subset of
+# the bundled Noto Sans CJK (any other glyph from its full, thin-looking variable font)
+GALLERY_CJK = "千亿级规模、百亿级税收个转企小升规规改股股上市荷叶塘亿元万亩均论英雄"
+plt.rcParams["font.family"] = [f for f in ("DejaVu Sans", register_cjk_regular(GALLERY_CJK),
+                                           register_cjk_font()) if f]
 FIG_METADATA = {"svg": {"Date": None}, "png": {"Software": None}}
 
 
@@ -65,6 +68,7 @@ class Context:
     seed: int = 0  # root seed of every run
     written: list[Path] = field(default_factory=list)
     runs: int = 0
+    reused: int = 0  # runs found finished in the run store (an earlier, resumed invocation)
 
     @property
     def mode(self) -> str:
@@ -168,6 +172,8 @@ def multirun(ctx: Context, overrides: list[str] = (), total: int | None = None,
     if total is None:
         total = count_jobs(args, experiment_sweep_params(name, args))
     sweep_dir = ctx.sweep_dir
+    before = {d.name for d in (sweep_dir / RUNS).glob("*/summary.json")} if (
+        sweep_dir / RUNS).is_dir() else set()
     launch(args, sweep_dir, total, ctx.out / "sweep" / f"{ctx.mode}.log", desc=ctx.name)
     table, ts = collect(sweep_dir, write=True, figures=False)
     failed = table[table["status"] != "ok"]
@@ -178,6 +184,7 @@ def multirun(ctx: Context, overrides: list[str] = (), total: int | None = None,
         raise ExperimentError(f"{len(table)} runs collected from {sweep_dir}, expected {total}")
     save_configs(ctx, sweep_dir, table)
     ctx.runs += len(table)
+    ctx.reused += len(before & set(table["config_hash"]))
     return table, ts
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from .gallery import Context, band, multirun, parks_tables, save_figure, save_table
 
 TITLE = "Concentration and high-tier platform targets under two land-quota policies"
-QUICK = ["scenario=small", "replicate=range(3)"]
+QUICK = ["scenario=small", "replicate=range(2)"]
 LAND, ATTRACT = "land", "evaluation.attraction_targets_outside_main"
 CONDITIONS = {("main_only", False): "main platforms\nonly (plan)",
               ("main_only", True): "main only +\ntown targets",

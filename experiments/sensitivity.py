@@ -15,7 +15,7 @@ from .gallery import Context, multirun, save_figure, save_table, sweeper_config
 
 TITLE = "Sobol sensitivity indices of the main outcomes"
 SWEEPER = "hydra/sweeper=sensitivity"
-QUICK = ["scenario=small", "hydra.sweeper.n=4"]
+QUICK = ["scenario=small", "hydra.sweeper.n=2"]
 
 
 def n_runs(sweeper: dict, overrides: list[str]) -> int:

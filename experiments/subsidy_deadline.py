@@ -14,7 +14,7 @@ import pandas as pd
 from .gallery import Context, band, heatmap, multirun, save_figure, save_table
 
 TITLE = "Exit-list firms' choices over relocation subsidy × vacating deadline"
-QUICK = ["scenario=small", "subsidy.relocation_per_mu=0,20,60",
+QUICK = ["scenario=small", "subsidy.relocation_per_mu=0,60",
          "exit_strategy.deadline=2022Q4,2024Q4", "replicate=range(2)"]
 SUBSIDY, DEADLINE = "subsidy.relocation_per_mu", "exit_strategy.deadline"
 SHARES = (("exit_list_relocated_share", "relocated out", "Blues"),
@@ -32,7 +32,7 @@ def figure(cells: pd.DataFrame) -> plt.Figure:
     for ax, (col, label, cmap) in zip(axes, SHARES, strict=True):
         grid = cells.pivot(index=SUBSIDY, columns=DEADLINE, values=f"{col}_mean")
         grid.index = [f"{v:g}" for v in grid.index]
-        heatmap(ax, grid, f"share of exit-list firms that {label}", cmap=cmap,
+        heatmap(ax, grid, f"share of exit-list firms that {label}", fmt="{:.1%}", cmap=cmap,
                 xlabel="vacating deadline", ylabel="relocation subsidy, 10k yuan per mu")
     runs = int(cells["runs"].min())
     fig.suptitle("Firms in the exit-list parks at the start of 2021, plan strategy "

@@ -44,7 +44,7 @@ from sim.scorecard import YI
 from .gallery import ROOT, Context, band, multirun, save_figure, save_table
 
 TITLE = "Validation: the 2020 state and annual rates against public figures"
-QUICK = ["scenario=small", "replicate=range(3)"]
+QUICK = ["scenario=small", "replicate=range(2)"]
 TARGETS_CSV = DATA_DIR / "validation_targets.csv"
 TARGET_COLUMNS = ("target_id", "quantity", "unit", "value", "low", "high", "scope", "year",
                   "citation", "source", "note")

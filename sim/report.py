@@ -355,8 +355,9 @@ def _report_chars() -> str:
     return "".join(sorted(set("".join(texts) + ascii_ + "–—·%°±×≥≤、，。：；（）《》“”")))
 
 
-def register_cjk_regular() -> str | None:
-    """A regular-weight (wght 400) Noto Sans CJK SC holding the report's characters.
+def register_cjk_regular(extra: str = "") -> str | None:
+    """A regular-weight (wght 400) Noto Sans CJK SC holding the report's characters (and
+    ``extra`` ones; the first call in a process decides the subset).
 
     The packaged variable font opens at its default instance, Thin, which reads faint in a
     figure, and matplotlib cannot select a variation. So the characters the figures use are
@@ -370,7 +371,7 @@ def register_cjk_regular() -> str | None:
 
     family = None
     try:
-        font_manager.fontManager.addfont(str(_cjk_subset(_report_chars())))
+        font_manager.fontManager.addfont(str(_cjk_subset(_report_chars() + extra)))
         family = REGULAR_FAMILY
     except Exception as exc:  # noqa: BLE001 — the thin variable font still has every glyph
         logging.getLogger(__name__).warning("parksim report: regular CJK face unavailable "

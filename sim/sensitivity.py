@@ -48,8 +48,11 @@ def analyze(method: str, prob: dict, x: np.ndarray, y: np.ndarray, seed: int,
     if method == "sobol":
         from SALib.analyze import sobol
 
+        # SALib seeds its bootstrap only for a truthy seed (`if seed:`); 0 would leave the
+        # confidence intervals to numpy's global state, so pass a seed derived from ours
+        salib_seed = int(np.random.SeedSequence(seed).generate_state(1)[0]) or 1
         r = sobol.analyze(prob, y, calc_second_order=calc_second_order, conf_level=conf_level,
-                          seed=seed)
+                          seed=salib_seed)
         return pd.DataFrame({"parameter": prob["names"], "S1": r["S1"], "S1_conf": r["S1_conf"],
                              "ST": r["ST"], "ST_conf": r["ST_conf"]})
     from SALib.analyze import morris
@@ -67,24 +70,29 @@ def bar_figure(table: pd.DataFrame, method: str):
     import matplotlib.pyplot as plt
 
     outputs = list(dict.fromkeys(table["output"]))
-    fig, axes = plt.subplots(1, len(outputs), figsize=(3.4 * len(outputs), 3.6), sharey=False,
-                             squeeze=False)
+    params = list(dict.fromkeys(table["parameter"]))
+    fig, axes = plt.subplots(1, len(outputs), figsize=(2.2 + 2.6 * len(outputs), 0.45 * len(params)
+                                                      + 1.6), sharey=True, squeeze=False)
+    y = np.arange(len(params))
     for ax, out in zip(axes[0], outputs, strict=True):
-        t = table[table["output"] == out]
-        y = np.arange(len(t))
+        t = table[table["output"] == out].set_index("parameter").loc[params]
         if method == "sobol":
             ax.barh(y - 0.2, t["S1"], 0.4, xerr=t["S1_conf"], label="S1 (first order)",
-                    color="#1f77b4")
-            ax.barh(y + 0.2, t["ST"], 0.4, xerr=t["ST_conf"], label="ST (total)", color="#ff7f0e")
+                    color="#1f77b4", error_kw={"lw": 0.8})
+            ax.barh(y + 0.2, t["ST"], 0.4, xerr=t["ST_conf"], label="ST (total)", color="#ff7f0e",
+                    error_kw={"lw": 0.8})
         else:
             ax.barh(y, t["mu_star"], 0.6, xerr=t["mu_star_conf"], label="μ*", color="#1f77b4")
-        ax.set_yticks(y, t["parameter"], fontsize=7)
-        ax.set_title(out, fontsize=9)
+        ax.set_title(out.split(".")[-1], fontsize=9)
+        ax.axvline(0, color="#999", lw=0.6)
         ax.grid(axis="x", alpha=0.3)
-    axes[0, 0].legend(fontsize=7, frameon=False)
-    fig.suptitle(f"{method.capitalize()} sensitivity indices (bars: 95% confidence intervals)",
+    axes[0, 0].set_yticks(y, params, fontsize=8)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8, frameon=False, loc="lower center",
+               ncols=len(labels), bbox_to_anchor=(0.5, -0.02))
+    fig.suptitle(f"{method.capitalize()} sensitivity indices (whiskers: 95% confidence intervals)",
                  fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 
 
