@@ -3,6 +3,7 @@
     python -m experiments reproduce                 # all experiments, full size (see docs/EXPERIMENTS.md)
     python -m experiments reproduce --quick         # reduced versions, a few minutes (CI)
     python -m experiments reproduce --only baseline scale
+    python -m experiments docs                      # refresh docs/ from the last full run
     python -m experiments list
 
 Experiments run one after another; each sweep runs its parksim runs in parallel on the local
@@ -38,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="output directory (default outputs/experiments in the checkout)")
     rp.add_argument("--no-docs", action="store_true",
                     help="do not update docs/figures and docs/EXPERIMENTS.md after a full run")
+    dp = sub.add_parser("docs", help="refresh docs/figures and docs/EXPERIMENTS.md from the "
+                                     "outputs of the last full reproduce run")
+    dp.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where that run wrote")
     sub.add_parser("list", help="list the experiments")
     return ap
 
@@ -84,11 +88,30 @@ def summary_text(records: list[dict], out: Path) -> str:
     return "\n".join(lines)
 
 
+def _update_docs(records: list[dict], out: Path) -> None:
+    from .docs import update_docs
+
+    try:
+        for path in update_docs(records, out):
+            print(f"  updated {path}")
+    except (ValueError, OSError) as exc:  # EXPERIMENTS.md is only written when all went well
+        print(f"python -m experiments: docs not updated: {exc}", file=sys.stderr)
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     a = _parser().parse_args(argv)
     if a.command == "list":
         for name in EXPERIMENTS:
             print(f"{name:<24}{module(name).TITLE}")
+        return
+    if a.command == "docs":
+        log = a.out.resolve() / "reproduce-full.json"
+        if not log.exists():
+            print(f"python -m experiments docs: {log}: no full reproduce run there",
+                  file=sys.stderr)
+            sys.exit(2)
+        _update_docs(json.loads(log.read_text(encoding="utf-8")), a.out.resolve())
         return
     if a.jobs is not None and a.jobs < 1:
         _parser().error("--jobs must be at least 1")
@@ -99,10 +122,7 @@ def main(argv: list[str] | None = None) -> None:
         json.dumps(records, indent=2) + "\n", encoding="utf-8")
     print(summary_text(records, out))
     if not a.quick and not a.no_docs and out == DEFAULT_OUT.resolve():
-        from .docs import update_docs
-
-        for path in update_docs(records, out):
-            print(f"  updated {path}")
+        _update_docs(records, out)
     if any(r["status"] != "ok" for r in records):
         sys.exit(1)
 

@@ -58,11 +58,12 @@ def validation_tables(out: Path) -> dict[str, str]:
 
 def replace_block(text: str, key: str, body: str) -> str:
     """Replace the body of the generated block ``key`` (which must exist)."""
-    pattern = re.compile(rf"(<!-- generated: {re.escape(key)} -->\n).*?(\n<!-- end: "
-                         rf"{re.escape(key)} -->)", re.S)
+    pattern = re.compile(rf"(<!-- generated: {re.escape(key)} -->\n)(?:.*?\n)?"
+                         rf"(<!-- end: {re.escape(key)} -->)", re.S)
     if not pattern.search(text):
-        raise ValueError(f"{EXPERIMENTS_MD}: no generated block {key!r}")
-    return pattern.sub(lambda m: m.group(1) + body.strip() + m.group(2), text)
+        raise ValueError(f"{EXPERIMENTS_MD}: no generated block {key!r} (add the lines "
+                         f"'<!-- generated: {key} -->' and '<!-- end: {key} -->')")
+    return pattern.sub(lambda m: m.group(1) + body.strip() + "\n" + m.group(2), text)
 
 
 def update_docs(records: list[dict], out: Path) -> list[Path]:
@@ -79,6 +80,9 @@ def update_docs(records: list[dict], out: Path) -> list[Path]:
     blocks = {"runtimes": runtimes_table(out)}
     if (out / "validation" / "initial_state.csv").exists():
         blocks.update(validation_tables(out))
+    if (out / "scale" / "report.txt").exists():
+        report = (out / "scale" / "report.txt").read_text(encoding="utf-8").strip()
+        blocks["scale_report"] = f"```\n{report}\n```"
     for key, body in blocks.items():
         text = replace_block(text, key, body)
     write_text(text, EXPERIMENTS_MD)

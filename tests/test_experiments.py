@@ -94,6 +94,8 @@ def test_job_count_follows_the_basic_sweeper():
 
 
 def test_generated_docs_blocks():
+    empty = "<!-- generated: t -->\n<!-- end: t -->"
+    assert replace_block(empty, "t", "x") == "<!-- generated: t -->\nx\n<!-- end: t -->"
     text = "a\n<!-- generated: t -->\nold\n<!-- end: t -->\nb"
     table = markdown_table(__import__("pandas").DataFrame({"x": ["p|q"], "v": [1234.5]}))
     out = replace_block(text, "t", table)
