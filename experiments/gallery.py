@@ -15,6 +15,7 @@ tables are sorted by parameters and seeds, whatever the order the runs finished 
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -114,19 +115,20 @@ def save_table(df: pd.DataFrame, ctx: Context, name: str) -> Path:
 def save_configs(ctx: Context, sweep_dir: Path, table: pd.DataFrame) -> Path:
     """Copy every run's resolved config into ``configs/<config hash>.yaml``, with an index of
     the overrides that made it, and Hydra's composed multirun config."""
-    dest = ctx.path("configs")
-    if dest.exists():
-        shutil.rmtree(dest)
-    dest.mkdir(parents=True)
+    dest, tmp = ctx.path("configs"), ctx.path(".configs.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
     for h in table["config_hash"]:
-        shutil.copyfile(sweep_dir / RUNS / h / "config.yaml", dest / f"{h}.yaml")
+        shutil.copyfile(sweep_dir / RUNS / h / "config.yaml", tmp / f"{h}.yaml")
     if (sweep_dir / "multirun.yaml").exists():
-        shutil.copyfile(sweep_dir / "multirun.yaml", dest / "multirun.yaml")
+        shutil.copyfile(sweep_dir / "multirun.yaml", tmp / "multirun.yaml")
     params = [c for c in table.columns if c not in ("status", "error")]
     lead = params[: params.index("replicate") + 1] if "replicate" in params else params[:1]
-    index = write_csv(table[lead], dest / "index.csv")
+    write_csv(table[lead], tmp / "index.csv")
+    shutil.rmtree(dest, ignore_errors=True)  # replaced only by a complete new set
+    os.replace(tmp, dest)
     ctx.written.append(dest)
-    return index
+    return dest / "index.csv"
 
 
 # --------------------------------------------------------------------------- sweeps
