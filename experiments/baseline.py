@@ -13,14 +13,15 @@ import pandas as pd
 
 from sim.config import ROLES
 from sim.plots import ROLE_COLORS
+from sim.scorecard import YI
 
 from .gallery import Context, band, multirun, save_figure, save_table
 
 TITLE = "Key indicators by park role, 2020–2025"
 QUICK = ["scenario=small", "replicate=range(2)"]
 # (column, label, divisor): city totals per quarter; output and tax in 亿元
-PANELS = (("firms", "firms", 1.0), ("output", "output, 100M yuan per quarter", 1e4),
-          ("tax", "tax, 100M yuan per quarter", 1e4), ("jobs", "jobs", 1.0),
+PANELS = (("firms", "firms", 1.0), ("output", "output, 100M yuan per quarter", YI),
+          ("tax", "tax, 100M yuan per quarter", YI), ("jobs", "jobs", 1.0),
           ("land_in_use_mu", "industrial land in use, mu", 1.0),
           ("tax_per_mu", "tax per mu, 10k yuan per mu per year", 1.0))
 SCALED = ("firms", "output", "tax", "jobs", "land_in_use_mu")

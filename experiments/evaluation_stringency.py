@@ -57,8 +57,8 @@ def figure(cells: pd.DataFrame, order: list[str]) -> plt.Figure:
 def run(ctx: Context) -> None:
     table, ts = multirun(ctx, QUICK if ctx.quick else [])
     runs = run_outcomes(table, ts)
-    order = list(dict.fromkeys(runs.sort_values("surcharge_d", key=lambda s: s.map(
-        lambda x: 0.0 if x == "0" else float(x.split("→")[0])))["surcharge_d"]))
+    order = sorted(set(runs["surcharge_d"]),  # by the first-year rate
+                   key=lambda x: 0.0 if x == "0" else float(x.split("→")[0]))
     cells = band(runs, ["surcharge_d", TAX], [c for c, *_ in OUTCOMES])
     save_table(cells, ctx, "outcomes.csv")
     save_figure(figure(cells, order), ctx)

@@ -174,7 +174,7 @@ def multirun(ctx: Context, overrides: list[str] = (), total: int | None = None,
     if total is None:
         total = count_jobs(args, experiment_sweep_params(name, args))
     sweep_dir = ctx.sweep_dir
-    before = {d.name for d in (sweep_dir / RUNS).glob("*/summary.json")} if (
+    before = {d.parent.name for d in (sweep_dir / RUNS).glob("*/summary.json")} if (
         sweep_dir / RUNS).is_dir() else set()
     launch(args, sweep_dir, total, ctx.out / "sweep" / f"{ctx.mode}.log", desc=ctx.name)
     table, ts = collect(sweep_dir, write=True, figures=False)

@@ -9,6 +9,8 @@ between two runs); the drivers' outcomes, which do not, into ``outcomes.csv``.
 
 from __future__ import annotations
 
+from sim.io import write_text
+
 from . import bench_scale
 from .gallery import Context, save_figure, save_table
 
@@ -25,6 +27,5 @@ def run(ctx: Context) -> None:
     save_table(r["scale"].assign(exponent_b=r["b"], exponent_b_top=r["b_top"]), ctx,
                "timings.csv")
     save_table(r["phases"], ctx, "phases.csv")
-    (ctx.path("report.txt")).write_text(r["text"] + "\n", encoding="utf-8")
-    ctx.written.append(ctx.path("report.txt"))
+    ctx.written.append(write_text(r["text"] + "\n", ctx.path("report.txt")))
     save_figure(bench_scale.figure(r["scale"], r["b"], drivers), ctx)

@@ -62,10 +62,9 @@ CLASS_PREFIX = "class_share_"
 FIRM_MEAN = "/firm_mean"  # suffix of the mean of firm-level ratios in model_figures
 # yearly rates: the timeseries column counted, and the target of validation_targets.csv
 RATE_COLUMNS = {"relocation": "relocated_out", "exit": "exited"}
-RATE_TARGETS = {"relocation": "relocation_rate"}
-# the exit rate has no published figure: ≈6% is the estimate the exit constant was tuned to
-# (configs/behavior/default.yaml, tests/test_calibration.py)
-EXIT_RATE_ESTIMATE = 0.06
+RATE_TARGETS = {"relocation": "relocation_rate", "exit": "exit_rate"}
+# the constant of the choice model each rate was calibrated with
+CALIBRATED_BY = {"relocation": "behavior.asc_move", "exit": "behavior.asc_exit"}
 
 INPUT, CHECK = "input", "check"
 _SECTORS = ("sim/data/sectors.csv sector parameters were set so that their firm_share-weighted "
@@ -195,6 +194,10 @@ def counterpart(target_id: str) -> tuple[str, str, str]:
     return COUNTERPARTS[target_id]
 
 
+# the exit rate the exit constant was tuned to: an estimate, kept in validation_targets.csv
+EXIT_RATE_ESTIMATE = float(load_targets().set_index("target_id").loc["exit_rate", "value"])
+
+
 # --------------------------------------------------------------------------- the initial state
 
 
@@ -318,16 +321,13 @@ def dynamics_table(rates: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     tgt = targets.set_index("target_id")
     published, target, source, note = {}, {}, {}, {}
     for rate in RATE_COLUMNS:
-        tid = RATE_TARGETS.get(rate)
-        if tid is not None:
-            published[rate] = target[rate] = float(tgt.loc[tid, "value"])
-            source[rate] = tgt.loc[tid, "citation"]
-            note[rate] = (f"{tgt.loc[tid, 'note']}; calibration target of behavior.asc_move")
-        else:
-            published[rate], target[rate] = np.nan, EXIT_RATE_ESTIMATE
-            source[rate] = "none: no published exit rate in the data notes"
-            note[rate] = ("≈6% a year is an estimate (configs/behavior/default.yaml), the "
-                          "calibration target of behavior.asc_exit, not a published figure")
+        row = tgt.loc[RATE_TARGETS[rate]]
+        estimate = str(row["source"]).startswith("estimate")  # a target, not a published figure
+        target[rate] = float(row["value"])
+        published[rate] = np.nan if estimate else target[rate]
+        source[rate] = row["citation"]
+        note[rate] = (row["note"] if estimate
+                      else f"{row['note']}; calibration target of {CALIBRATED_BY[rate]}")
     out["published_value"] = out["rate"].map(published)
     out["calibration_target"] = out["rate"].map(target)
     out["source"] = out["rate"].map(source)
