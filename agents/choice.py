@@ -22,7 +22,7 @@ ACTIONS = ("stay", "upgrade", "exit", "relocate")
 
 @dataclass(frozen=True)
 class ChoiceParams:
-    """Coefficients of the utilities (from ``behavior``, ``subsidy`` and ``land`` configs)."""
+    """Behavioural coefficients of the utilities (the ``behavior`` config group)."""
 
     logit_scale: float
     horizon_years: float
@@ -43,14 +43,11 @@ class ChoiceParams:
     upgrade_gain: float
     upgrade_cost_share: float
     upgrade_energy_cut: float
-    upgrade_subsidy_share: float
-    relocation_to_main_only: bool
-    land_resale_share: float
 
 
 @dataclass
 class DeciderRows:
-    """Attributes of the deciding firms (length-n arrays)."""
+    """Attributes of the deciding firms (length-n arrays); firm terms of the policies."""
 
     park: np.ndarray  # int, current park index
     sector: np.ndarray  # int
@@ -66,12 +63,18 @@ class DeciderRows:
 
 @dataclass
 class ParkView:
-    """Per-park attributes seen by deciders this quarter (length-P arrays, P×S, P×P)."""
+    """Per-park attributes seen by deciders this quarter (length-P arrays, P×S, P×P).
+
+    The policy terms come from the policy modules' ``park_terms`` (``sim/policy``).
+    """
 
     county: np.ndarray  # int
     is_main: np.ndarray  # bool
     land_price: np.ndarray  # market price 万元/mu
-    land_tax: np.ndarray  # land-use tax 万元/mu/yr before class relief
+    land_tax: np.ndarray  # land-use tax 万元/mu/yr before class relief (land policy)
+    resale_per_mu: np.ndarray  # 万元/mu a firm recovers selling its plot (land policy)
+    upgrade_subsidy_share: np.ndarray  # share of an upgrade's cost reimbursed (subsidy policy)
+    subsidy_eligible: np.ndarray  # bool: destinations where a relocation subsidy applies
     premium: np.ndarray  # log productivity premium of the location
     vacating: np.ndarray  # bool: vacating has started (stay/upgrade carry pressure, upgrade barred)
     no_stay: np.ndarray  # bool: past the vacating deadline, staying is not allowed
@@ -110,7 +113,7 @@ def utilities(rows: DeciderRows, dest: np.ndarray, parks: ParkView,
     vacating = parks.vacating[here]
     comp = parks.compensation[here]
     # what leaving the current plot returns: vacating compensation, else a resale of the plot
-    liquidation = np.where(comp > 0, comp, p.land_resale_share * parks.land_price[here]) * land
+    liquidation = np.where(comp > 0, comp, parks.resale_per_mu[here]) * land
 
     u = np.empty((n, N_FIXED + j))
     avail = np.ones((n, N_FIXED + j), dtype=bool)
@@ -122,8 +125,8 @@ def utilities(rows: DeciderRows, dest: np.ndarray, parks: ParkView,
     rev_up = rows.revenue * np.exp(p.upgrade_gain)
     profit_up = (rows.margin * rev_up - fixed - tax_here
                  - rows.surcharge_cost * (1.0 - p.upgrade_energy_cut) * np.exp(p.upgrade_gain))
-    one_off_up = (p.upgrade_cost_share * rows.revenue * (1.0 - p.upgrade_subsidy_share)
-                  - rows.ladder_gain)
+    one_off_up = (p.upgrade_cost_share * rows.revenue
+                  * (1.0 - parks.upgrade_subsidy_share[here]) - rows.ladder_gain)
     u[:, UPGRADE] = p.asc_upgrade + lam_h * profit_up / s - lam * one_off_up / s
     avail[:, UPGRADE] = ~vacating & ~parks.no_stay[here]
 
@@ -170,7 +173,7 @@ def destination_terms(parks: ParkView, p: ChoiceParams) -> DestinationTerms:
     terms = DestinationTerms(
         pair_sector=table.ravel(),
         premium_factor=np.exp(parks.premium),
-        subsidised=(parks.is_main | (not p.relocation_to_main_only)).astype(float),
+        subsidised=parks.subsidy_eligible.astype(float),
     )
     parks._destination_terms = (p, terms)
     return terms

@@ -5,16 +5,18 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.config import CLASSES, STAGES
+from sim.domain import CLASSES, STAGES
 
 
 class Enterprise(mesa.Agent):
-    """An enterprise (企业). Its state of record lives in ``model.firms``; this is a view on row
-    ``row``. Used by the ``agents`` driver, where each enterprise decides in its own ``step``
-    by calling the same kernel (``agents.choice``) as the vectorised driver does on all rows.
+    """An enterprise (企业): a view on row ``row`` of the model's firm table ``model.firms``.
+
+    Used by the ``agents`` driver, where each enterprise decides in its own ``step`` by calling
+    the same kernel (``agents.choice``) as the vectorised driver does on all rows.
     """
 
     def __init__(self, model: mesa.Model, row: int) -> None:
+        """Register the enterprise of firm-table row ``row`` with ``model``."""
         super().__init__(model)
         self.row = row
 
@@ -24,27 +26,33 @@ class Enterprise(mesa.Agent):
 
     @property
     def firm_id(self) -> int:
+        """The firm's id (stable across relocations)."""
         return int(self._col("id"))
 
     @property
     def park_id(self) -> str:
+        """Id of the park the firm is in."""
         return str(self.model.parks.ids[self._col("park")])
 
     @property
     def sector(self) -> str:
+        """The firm's sector id."""
         return str(self.model.sectors.ids[self._col("sector")])
 
     @property
     def stage(self) -> str:
+        """The firm's ladder stage (individual … listed)."""
         return STAGES[int(self._col("stage"))]
 
     @property
     def evaluation_class(self) -> str | None:
+        """The firm's per-mu class A–D in force, None if not evaluated."""
         c = int(self._col("cls"))
         return CLASSES[c] if c >= 0 else None
 
     @property
     def land_mu(self) -> float:
+        """Land the firm occupies, mu."""
         return float(self._col("land"))
 
     @property
@@ -54,6 +62,7 @@ class Enterprise(mesa.Agent):
 
     @property
     def alive(self) -> bool:
+        """Whether the firm still operates."""
         return bool(self._col("alive"))
 
     # --- behaviour ------------------------------------------------------------------------

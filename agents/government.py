@@ -10,18 +10,18 @@ class Government(mesa.Agent):
     """The government of one of the 10 jurisdictions of the 1+10+N system."""
 
     def __init__(self, model: mesa.Model, county: int, county_id: str) -> None:
+        """The government of county number ``county`` (id ``county_id``)."""
         super().__init__(model)
         self.county = county
         self.county_id = county_id
 
     def act(self) -> None:
-        """Release industrial land to this county's parks.
+        """Release industrial land to this county's parks (rules: ``model.params.land``).
 
         In the first quarter of a year the county's share of the new-land quota; every quarter
-        the re-usable share of the land vacated in the county the quarter before (land-indicator
-        transfer, 腾笼换鸟). Both go to the main platforms only under ``land.quota_main_only``
-        (policy §三(四)), otherwise to every park that still takes industrial firms, in
-        proportion to land in use at the start.
+        the re-usable share of the land vacated in the county the quarter before. Both go to
+        the main platforms only under ``land.quota_main_only`` (policy §三(四)), otherwise to
+        every park that still takes industrial firms, in proportion to land in use at the start.
         """
         m = self.model
         eligible = (m.parks.county == self.county) & m.quota_eligible
@@ -29,13 +29,13 @@ class Government(mesa.Agent):
             return
         w = np.where(eligible, m.parks.land_in_use0 + 1e-9, 0.0)
         w = w / w.sum()
-        if m.is_first_quarter():
-            added = m.params.annual_quota_mu * m.quota_county_share[self.county] * w
+        added, reused = m.params.land.release(w, m.is_first_quarter(),
+                                              m.quota_county_share[self.county],
+                                              m.vacated_pending[self.county])
+        if added is not None:
             m.capacity += added
             m.quota_added += added
-        pending = m.vacated_pending[self.county]
-        if pending > 0:
-            reused = m.params.reuse_vacated_share * pending * w
+        if reused is not None:
             m.capacity += reused
             m.reused_added += reused
             m.vacated_pending[self.county] = 0.0

@@ -1,0 +1,1 @@
+"""The Hydra config tree (a package, so that ``pkg://configs`` and the CLI find it)."""

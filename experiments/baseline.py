@@ -11,9 +11,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.config import ROLES
-from sim.plots import ROLE_COLORS
-from sim.scorecard import YI
+from sim.domain import ROLES, YI
+from sim.runner.figures import ROLE_COLORS
 
 from .gallery import Context, band, multirun, save_figure, save_table
 

@@ -64,7 +64,9 @@ def firm_scale(n_firms: int) -> float:
 
 def measure(n_firms: int, driver: str, write_outputs: bool = False) -> dict:
     """Build and run one model; return timings, phases, peak RSS and the key outcomes."""
-    from sim.runner import build_model, collect_tables, compose_config, write_run
+    from sim.config import compose_config
+    from sim.runner.simulation import build_model, write_run
+    from sim.runner.tables import collect_tables
 
     cfg = compose_config([f"scenario.firm_scale={firm_scale(n_firms)!r}", f"seed={SEED}",
                           f"driver={driver}"])

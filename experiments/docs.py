@@ -14,29 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.io import write_text
+from sim.runner.io import write_text
 
+from . import validation
 from .gallery import DOCS_FIGURES, EXPERIMENTS, ROOT
+from .markdown import markdown_table
 
 EXPERIMENTS_MD = ROOT / "docs" / "EXPERIMENTS.md"
-
-
-def markdown_table(df: pd.DataFrame, floatfmt: str = "{:,.3g}") -> str:
-    """A GitHub-flavoured Markdown table of ``df`` (numbers right-aligned)."""
-    def cell(v: object) -> str:
-        if isinstance(v, float):
-            return "" if v != v else floatfmt.format(v)
-        if isinstance(v, int) and not isinstance(v, bool):
-            return f"{v:,}"
-        return str(v).replace("|", "\\|").replace("\n", " ")
-
-    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
-               for c in df.columns]
-    lines = ["| " + " | ".join(map(str, df.columns)) + " |",
-             "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |"
-              for row in df.itertuples(index=False)]
-    return "\n".join(lines)
 
 
 def runtimes_table(out: Path) -> str:
@@ -51,8 +35,7 @@ def runtimes_table(out: Path) -> str:
 
 
 def validation_tables(out: Path) -> dict[str, str]:
-    from . import validation
-
+    """The generated validation blocks from the validation experiment's outputs in ``out``."""
     return validation.markdown_blocks(out / "validation")
 
 

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.config import LADDER_STEPS
+from sim.domain import LADDER_STEPS
 
 from .gallery import Context, band, multirun, save_figure, save_table
 
@@ -60,7 +60,7 @@ def figure(cells: pd.DataFrame, rewards: pd.DataFrame) -> plt.Figure:
 
 def reward_table(levels: list[str]) -> pd.DataFrame:
     """The rewards (万元 per promotion) of each level, from configs/subsidy/ladder_rewards/."""
-    from sim.runner import compose_config
+    from sim.config import compose_config
 
     return pd.DataFrame({lv: dict(compose_config([f"{LEVEL}={lv}"]).subsidy.ladder_rewards)
                          for lv in levels}).T.rename_axis("level")

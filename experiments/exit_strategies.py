@@ -9,7 +9,8 @@ next to the figure.
 
 from __future__ import annotations
 
-from sim import compare, report
+from sim import report
+from sim.sweeps import compare
 
 from .gallery import ROOT, Context, multirun, save_table
 
@@ -25,7 +26,7 @@ def run(ctx: Context) -> None:
     save_table(runs, ctx, "comparison.csv")
     save_table(comp.stats, ctx, "strategies.csv")
     save_table(comp.counties, ctx, "counties.csv")
-    with report._style("en"):
+    with report.figure_style("en"):
         for fmt in ("png", "svg"):
             ctx.written.append(report.fig_tradeoff(comp, ctx.path(f"figure.{fmt}"), "en"))
     ctx.written.append(report.write_report(comp, ctx.out / "report", lang="en"))

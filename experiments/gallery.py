@@ -30,9 +30,11 @@ import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.io import atomic_write, write_csv  # noqa: E402
-from sim.report import register_cjk_font, register_cjk_regular  # noqa: E402
-from sim.sweep import RUNS, collect, count_jobs, launch  # noqa: E402
+from sim.report.fonts import register_cjk_font  # noqa: E402
+from sim.runner.io import atomic_write, write_csv  # noqa: E402
+from sim.sweeps.collect import collect  # noqa: E402
+from sim.sweeps.launch import count_jobs, launch  # noqa: E402
+from sim.sweeps.store import RUNS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "outputs" / "experiments"
@@ -46,11 +48,9 @@ MEASURED_CSV = frozenset({"scale/timings.csv", "scale/drivers.csv", "scale/phase
 
 # deterministic SVG ids and no creation date, so a figure redrawn from the same data is the same
 plt.rcParams["svg.hashsalt"] = "parksim"
-# Latin in DejaVu Sans, the Chinese terms of the gallery's figures in a regular-weight subset of
-# the bundled Noto Sans CJK (any other glyph from its full, thin-looking variable font)
-GALLERY_CJK = "千亿级规模、百亿级税收个转企小升规规改股股上市荷叶塘亿元万亩均论英雄"
-plt.rcParams["font.family"] = [f for f in ("DejaVu Sans", register_cjk_regular(GALLERY_CJK),
-                                           register_cjk_font()) if f]
+# Latin in DejaVu Sans, the Chinese terms of the gallery's figures in Noto Sans CJK SC (from
+# mplfonts or Debian's fonts-noto-cjk; sim.report.fonts finds it)
+plt.rcParams["font.family"] = [f for f in ("DejaVu Sans", register_cjk_font()) if f]
 FIG_METADATA = {"svg": {"Date": None}, "png": {"Software": None}}
 
 

@@ -78,7 +78,7 @@ def figure(cells: pd.DataFrame, output_min: float, tax_min: float) -> plt.Figure
 
 
 def run(ctx: Context) -> None:
-    from sim.runner import compose_config
+    from sim.config import compose_config
 
     sc = compose_config([]).scorecard
     output_min, tax_min = float(sc.high_tier_output_yi), float(sc.high_tier_tax_yi)

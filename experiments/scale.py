@@ -9,7 +9,7 @@ between two runs); the drivers' outcomes, which do not, into ``outcomes.csv``.
 
 from __future__ import annotations
 
-from sim.io import write_text
+from sim.runner.io import write_text
 
 from . import bench_scale
 from .gallery import Context, save_figure, save_table

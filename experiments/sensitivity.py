@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.sensitivity import bar_figure
+from sim.sweeps.sensitivity import bar_figure
 
 from .gallery import Context, multirun, save_figure, save_table, sweeper_config
 

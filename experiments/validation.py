@@ -21,273 +21,44 @@ rates with their bands and the 3.2% line. ``calibration.txt`` (the constant ``CA
 says which defaults were calibrated to what, and how.
 """
 
+
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import yaml
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
-from sim.config import CLASSES, STAGES
-from sim.io import write_text
-from sim.runner import build_model, compose_config
-from sim.scenario import DATA_DIR
-from sim.scorecard import YI
+from sim.runner.io import write_text
 
-from .gallery import ROOT, Context, band, multirun, save_figure, save_table
+from .gallery import Context, band, multirun, save_figure, save_table
+from .markdown import markdown_table
+from .validation_targets import (  # noqa: F401 (the targets' names are part of this experiment)
+    CALIBRATED_BY,
+    CALIBRATION,
+    CHECK,
+    CLASS_PREFIX,
+    COUNTY_PREFIX,
+    EXIT_RATE_ESTIMATE,
+    INITIAL_OVERRIDES,
+    INITIAL_REPLICATES,
+    INPUT,
+    RATE_COLUMNS,
+    RATE_TARGETS,
+    counterpart,
+    initial_figures,
+    initial_state_table,
+    load_targets,
+    model_figures,
+)
 
 TITLE = "Validation: the 2020 state and annual rates against public figures"
 QUICK = ["scenario=small", "replicate=range(2)"]
-TARGETS_CSV = DATA_DIR / "validation_targets.csv"
-TARGET_COLUMNS = ("target_id", "quantity", "unit", "value", "low", "high", "scope", "year",
-                  "citation", "source", "note")
-# replicates of the initial state, and the scenario it is built in, by mode
-INITIAL_REPLICATES = {"full": range(5), "quick": range(2)}
-INITIAL_OVERRIDES = {"full": [], "quick": ["scenario=small"]}
-
-MICRO, ABOVE = STAGES.index("micro"), STAGES.index("above_size")
-HEYETANG = "yiwu_heyetang"
-# 金华开发区 (jurisdiction jinhua_dz in the model) is carved out of 婺城; the GDP figure of 婺城
-# includes it
-COUNTY_MERGE = {"jinhua_dz": "wucheng"}
-COUNTY_PREFIX = "county_gdp_share_"
-CLASS_PREFIX = "class_share_"
-FIRM_MEAN = "/firm_mean"  # suffix of the mean of firm-level ratios in model_figures
-# yearly rates: the timeseries column counted, and the target of validation_targets.csv
-RATE_COLUMNS = {"relocation": "relocated_out", "exit": "exited"}
-RATE_TARGETS = {"relocation": "relocation_rate", "exit": "exit_rate"}
-# the constant of the choice model each rate was calibrated with
-CALIBRATED_BY = {"relocation": "behavior.asc_move", "exit": "behavior.asc_exit"}
-
-INPUT, CHECK = "input", "check"
-_SECTORS = ("sim/data/sectors.csv sector parameters were set so that their firm_share-weighted "
-            "means hit the Huangyan benchmarks")
-_PER_MU = ("independent of the sector calibration: sectors.csv hits the benchmark through its "
-           "output_per_mu column, which the model does not use; the model's per-mu values come "
-           "from the revenue and land draws of stages.csv and the park land of parks.csv")
-_RATIO = "ratio of totals (a regional 亩均 figure)"
-# target_id → (kind, the model's counterpart, why it is an input or a check)
-COUNTERPARTS: dict[str, tuple[str, str, str]] = {
-    "above_size_firms": (
-        INPUT, "firms at stages above_size, joint_stock and listed",
-        "the stage counts of sim/data/stages.csv add up to this figure"),
-    "above_size_output": (
-        INPUT, "annual revenue of the above-size firms, 亿元",
-        "stages.csv revenue lognormals were set to give about this total (≈4,490 亿元 if cut at "
-        "the 2,000 万元 threshold; the scenario redraws draws below it in 1.0–1.5× the "
-        "threshold instead, scenario.redraw_above_threshold)"),
-    "main_platforms": (
-        INPUT, "platforms with member parks",
-        "the 14 rows of sim/data/platforms.csv (the list itself is an estimate)"),
-    "tax_per_mu_above": (CHECK, f"tax / land of the above-size firms, {_RATIO}", _PER_MU),
-    "va_per_mu_above": (CHECK, f"value added / land of the above-size firms, {_RATIO}", _PER_MU),
-    "va_per_energy_above": (
-        INPUT, f"value added / energy use of the above-size firms, {_RATIO}", _SECTORS),
-    "va_per_emission_above": (
-        INPUT, f"value added / emissions of the above-size firms, {_RATIO}", _SECTORS),
-    "labour_productivity_above": (
-        INPUT, f"value added / jobs of the above-size firms, {_RATIO}", _SECTORS),
-    "rd_intensity_above": (
-        INPUT, f"R&D spending / revenue of the above-size firms, {_RATIO}", _SECTORS),
-    "tax_per_mu_below": (
-        CHECK, f"tax / land of the below-size firms in the evaluation (land ≥ "
-        f"evaluation.min_land_mu_below_size), {_RATIO}",
-        "no parameter was set from it: the below-size tax factor (scenario.tax_stage_factor) "
-        "comes from the tax per kWh benchmark"),
-    "tax_per_kwh_below": (
-        INPUT, f"tax / electricity of the below-size firms in the evaluation, {_RATIO}",
-        "scenario.tax_stage_factor of the below-size stages (0.3) was set from it"),
-    "main_platform_land": (
-        INPUT, "industrial land in use on the main-platform parks (14 platforms, 2020), mu",
-        "parks.csv platform land was scaled to ≈160k mu after this report"),
-    "micro_park_land_per_firm": (
-        INPUT, "mean land of the micro (规下 company) firms, mu",
-        "the micro land distribution of stages.csv cites it (小微园 2.4–4 mu per firm)"),
-    "heyetang_firms": (
-        CHECK, f"firms placed in park {HEYETANG}",
-        "the park's land was estimated as ~800 firms × 0.75 mu, but how many firms land there "
-        "comes from the placement by land and role affinity"),
-    "zone_va_share": (
-        CHECK, "share of the above-size firms' value added made on main-platform parks",
-        "proxy: a province-wide figure, and the model has no firms outside parks; "
-        "scenario.role_stage_affinity was set with it in mind, not fitted to it"),
-}
-COUNTY_COUNTERPART = (
-    CHECK, "the county's share of the annual revenue of all firms (jinhua_dz with wucheng)",
-    "proxy: firms are placed by the park land of parks.csv, not by GDP (counties.csv "
-    "industry_weight is not used by the model)")
-CLASS_COUNTERPART = (
-    INPUT, "share of the firms evaluated in the 2020 evaluation held at the start "
-    "(classes in force in 2021)",
-    "classes are imposed by rank within county and size group with evaluation.class_shares, "
-    "the Tiantai shares rounded")
-
-
-def _calibration_text() -> str:
-    behavior = yaml.safe_load((ROOT / "configs/behavior/default.yaml").read_text("utf-8"))
-    evaluation = yaml.safe_load((ROOT / "configs/evaluation/per_mu.yaml").read_text("utf-8"))
-    shares = "/".join(f"{float(evaluation['class_shares'][c]):.0%}" for c in CLASSES)
-    return (
-        "Calibrated defaults.\n"
-        f"Behaviour: the alternative-specific constants behavior.asc_upgrade = "
-        f"{behavior['asc_upgrade']}, behavior.asc_exit = {behavior['asc_exit']} and "
-        f"behavior.asc_move = {behavior['asc_move']} (configs/behavior/default.yaml) were tuned "
-        "so that without an exit list (exit_strategy=none) about 3.2% of the firms relocate a "
-        "year (Tang et al. 2020, China Economic Review 64:101560) and about 6% exit a year (an "
-        "estimate: no published exit rate was found); the upgrade constant has no target of its "
-        "own. They were tuned by hand: runs of the small scenario without exit list, seeds 0-3, "
-        "moving asc_move against the relocation rate and asc_exit against the exit rate until "
-        "both were within the tolerances below (docs/ODD.md §8). tests/test_calibration.py "
-        "checks the result on the small scenario (firm_scale 0.03), seeds 0-3: the mean yearly "
-        "rate (events in the year / mean living firms at the ends of its quarters) within ±1 "
-        "point of 3.2% (relocation) and ±2 points of 6% (exit). dynamics.csv gives the rates of "
-        "this experiment's runs.\n"
-        "Inputs: sim/data/sectors.csv sector parameters (value-added ratio, tax rate, energy, "
-        "emissions, R&D, labour productivity) were set so that their firm_share-weighted means "
-        "hit the Huangyan (Taizhou) per-mu benchmarks (sim/data/README.md, Calibration); the "
-        "per-mu part (VA/mu 132-136, tax/mu 24-26 万元/亩) goes through the column "
-        "output_per_mu, which the model does not use, so the model's per-mu values are checks "
-        "here, not inputs. sim/data/stages.csv counts add up to the 4,556 above-size firms of "
-        "2020 and its revenue distributions were set to give about their reported output, "
-        "4,453 亿元. evaluation.class_shares = "
-        f"{shares} (A/B/C/D) are the Tiantai 2022 shares rounded, imposed by rank. "
-        "initial_state.csv shows what the drawn 2020 state gives for each of these. Every other "
-        "default is an estimate (docs/ODD.md, sim/data/README.md)."
-    )
-
-
-CALIBRATION = _calibration_text()
-
-
-# --------------------------------------------------------------------------- targets
-
-
-def load_targets(path: str | Path = TARGETS_CSV) -> pd.DataFrame:
-    """The validation targets (one sourced public figure a row), checked."""
-    df = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"year": str})
-    missing = [c for c in TARGET_COLUMNS if c not in df.columns]
-    if missing:
-        raise ValueError(f"{path}: missing column(s) {missing}")
-    if df["target_id"].duplicated().any():
-        raise ValueError(f"{path}: duplicate target_id {df['target_id'][df['target_id'].duplicated()].tolist()}")
-    bad = df[df["source"].fillna("").str.strip().eq("") | ~np.isfinite(df["value"])]
-    if len(bad):
-        raise ValueError(f"{path}: targets without a source or value: {bad['target_id'].tolist()}")
-    return df
-
-
-def counterpart(target_id: str) -> tuple[str, str, str]:
-    """(kind, the model's counterpart, basis) of a target of the initial state."""
-    if target_id.startswith(COUNTY_PREFIX):
-        return COUNTY_COUNTERPART
-    if target_id.startswith(CLASS_PREFIX):
-        return CLASS_COUNTERPART
-    if target_id not in COUNTERPARTS:
-        raise ValueError(f"target {target_id!r} has no model counterpart in experiments/validation.py")
-    return COUNTERPARTS[target_id]
-
-
-# the exit rate the exit constant was tuned to: an estimate, kept in validation_targets.csv
-EXIT_RATE_ESTIMATE = float(load_targets().set_index("target_id").loc["exit_rate", "value"])
-
-
-# --------------------------------------------------------------------------- the initial state
-
-
-def model_figures(model) -> dict[str, float]:
-    """The model's counterpart of every initial-state target, projected to the city (counts
-    and totals divided by ``firm_scale``), from a model before its first step.
-
-    Ratios are ratios of totals; ``<id>/firm_mean`` is the mean of the firm-level ratios
-    instead (the per-mu evaluation's benchmark). The classes are those of the evaluation the
-    model holds when it is built (on 2020 performance).
-    """
-    f, parks = model.firms, model.parks
-    scale = float(model.world.firm_scale)
-    rows = np.flatnonzero(f.alive)
-    a = model.annual_figures(rows)
-    land, stage, park = f.land[rows], f.stage[rows], f.park[rows]
-    above = stage >= ABOVE
-    below = ~above & (land >= model.params.evaluation.min_land_below)
-    heyetang = np.flatnonzero(parks.ids == HEYETANG)
-    out = {
-        "above_size_firms": above.sum() / scale,
-        "above_size_output": a["revenue"][above].sum() / YI / scale,
-        "main_platforms": float(np.unique(parks.platform[parks.platform >= 0]).size),
-        "main_platform_land": model.land_in_use[parks.is_main].sum() / scale,
-        "micro_park_land_per_firm": land[stage == MICRO].mean(),
-        "heyetang_firms": (np.isin(park, heyetang).sum() / scale if heyetang.size else np.nan),
-        "zone_va_share": a["va"][above & parks.is_main[park]].sum() / a["va"][above].sum(),
-    }
-    ratios = (("tax_per_mu_above", a["tax"], land, above, 1.0),
-              ("va_per_mu_above", a["va"], land, above, 1.0),
-              ("va_per_energy_above", a["va"], a["energy"], above, 1.0),
-              ("va_per_emission_above", a["va"], a["emission"], above, 1.0),
-              ("labour_productivity_above", a["va"], f.jobs[rows], above, 1.0),
-              ("rd_intensity_above", a["rd_spend"], a["revenue"], above, 1.0),
-              ("tax_per_mu_below", a["tax"], land, below, 1.0),
-              ("tax_per_kwh_below", a["tax"], a["electricity"], below, 1e4))  # yuan/kWh
-    for key, num, den, mask, factor in ratios:
-        out[key] = factor * num[mask].sum() / den[mask].sum()
-        out[key + FIRM_MEAN] = float(np.mean(factor * num[mask] / den[mask]))
-    cls = f.cls[rows]
-    counts = np.bincount(cls[cls >= 0], minlength=len(CLASSES))
-    for c, n in zip(CLASSES, counts, strict=True):
-        out[CLASS_PREFIX + c] = n / max(counts.sum(), 1)
-    county = pd.Series(parks.county_ids[parks.county[park]]).replace(COUNTY_MERGE)
-    by_county = pd.Series(a["revenue"]).groupby(county.to_numpy()).sum()
-    for cid, v in (by_county / by_county.sum()).items():
-        out[COUNTY_PREFIX + cid] = v
-    return {k: float(v) for k, v in out.items()}
-
-
-def initial_figures(overrides: Iterable[str] = (), replicates: Iterable[int] = (0,)) -> pd.DataFrame:
-    """``model_figures`` of the model built with ``overrides`` for each replicate (a row each)."""
-    rows = []
-    for r in replicates:
-        model = build_model(compose_config([*overrides, f"replicate={r}"]))
-        rows.append({"replicate": r, "firm_scale": float(model.world.firm_scale),
-                     **model_figures(model)})
-    return pd.DataFrame(rows)
-
-
-def _sig(x: float, digits: int = 6) -> float:
-    return float(f"{x:.{digits}g}") if np.isfinite(x) else x
-
-
-def initial_state_table(targets: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
-    """Model against source for every initial-state target (rate targets are left out)."""
-    rows = []
-    for t in targets.itertuples(index=False):
-        if t.target_id in RATE_TARGETS.values():
-            continue
-        kind, what, basis = counterpart(t.target_id)
-        if t.target_id not in figures:
-            raise ValueError(f"target {t.target_id!r}: model_figures gives no value")
-        vals = figures[t.target_id].astype(float)
-        mean = float(vals.mean())
-        note = t.note if isinstance(t.note, str) else ""
-        if t.target_id + FIRM_MEAN in figures:
-            alt = float(figures[t.target_id + FIRM_MEAN].mean())
-            note += f"; model mean of the firm-level ratios instead: {alt:.4g}"
-        rows.append({
-            "target_id": t.target_id, "kind": kind, "quantity": t.quantity, "unit": t.unit,
-            "scope": t.scope, "year": t.year, "source_value": t.value,
-            "source_low": t.low, "source_high": t.high,
-            "model_mean": _sig(mean), "model_min": _sig(float(vals.min())),
-            "model_max": _sig(float(vals.max())),
-            "relative_error": round((mean - t.value) / t.value, 4),
-            "replicates": int(vals.notna().sum()), "source": t.citation,
-            "model_quantity": what, "basis": basis, "note": note,
-        })
-    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- dynamics
@@ -451,8 +222,6 @@ DOC_BLOCKS = ("validation_initial_state", "validation_dynamics")
 def markdown_blocks(directory: str | Path) -> dict[str, str]:
     """Compact Markdown tables of ``initial_state.csv`` and ``dynamics.csv`` in ``directory``
     (for the generated blocks ``DOC_BLOCKS`` of docs/EXPERIMENTS.md)."""
-    from .docs import markdown_table
-
     d = Path(directory)
     ini = pd.read_csv(d / "initial_state.csv")
     ini = pd.DataFrame({

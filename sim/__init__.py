@@ -5,23 +5,31 @@ Python API::
     import sim
     result = sim.run(overrides=["scenario=small", "exit_strategy=none", "seed=3"])
     result.timeseries, result.summary["scorecard"]
+
+The Mesa model itself is :class:`sim.model.ParkConsolidationModel`; the layout of the package
+is described in docs/ARCHITECTURE.md.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from .domain import ConfigError
 
 __version__ = "0.1.0"
 
 
 def run(overrides: list[str] | tuple[str, ...] = (), output_dir: str | Path | None = None,
-        progress: bool = False, keep_model: bool = False):
-    """Run one simulation with Hydra-style ``overrides`` and return a :class:`RunResult`.
+        progress: bool = False, keep_model: bool = False) -> Any:
+    """Run one simulation with Hydra-style ``overrides`` and return its RunResult.
 
-    Nothing is written unless ``output_dir`` is given. Raises :class:`sim.config.ConfigError`
-    for configuration errors.
+    Nothing is written unless ``output_dir`` is given. Raises :class:`sim.ConfigError`
+    for configuration errors. (The runner is imported here, not at the top, so that importing
+    the leaf :mod:`sim.domain`, as the Mesa agents do, does not load the whole package.)
     """
-    from .runner import compose_config, simulate, write_run
+    from .config import compose_config
+    from .runner.simulation import simulate, write_run
 
     cfg = compose_config(overrides)
     result = simulate(cfg, progress=progress, keep_model=keep_model)
@@ -31,4 +39,4 @@ def run(overrides: list[str] | tuple[str, ...] = (), output_dir: str | Path | No
     return result
 
 
-__all__ = ["run", "__version__"]
+__all__ = ["ConfigError", "__version__", "run"]

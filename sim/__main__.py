@@ -1,3 +1,5 @@
-from .cli import main
+"""``python -m sim``: the same as the ``parksim`` command."""
+
+from .cli.parksim import main
 
 main()

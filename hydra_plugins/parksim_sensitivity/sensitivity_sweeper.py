@@ -93,7 +93,7 @@ class SensitivitySweeper(Sweeper):
             hydra_context=hydra_context, task_function=task_function, config=config)
 
     def sweep(self, arguments: List[str]) -> Any:
-        from sim import sensitivity as S
+        from sim.sweeps import sensitivity as S
 
         assert self.config is not None and self.launcher is not None
         if not self.params:
@@ -134,7 +134,7 @@ class SensitivitySweeper(Sweeper):
         samples = pd.DataFrame(x, columns=prob["names"])
         for j, out in enumerate(self.outputs):
             samples[out] = y[:, j]
-        from sim.io import write_csv
+        from sim.runner.io import write_csv
 
         write_csv(samples, sweep_dir / "sensitivity_samples.csv")
         if tables:

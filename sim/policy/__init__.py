@@ -1,0 +1,36 @@
+"""Policy levers, one config group = one module.
+
+=================  ==========================  ==================================================
+config group       module                      what it feeds the model and the kernel
+=================  ==========================  ==================================================
+``land``           :mod:`sim.policy.land`      park capacity, closed urban parks, the yearly
+                                               quota and re-used vacated land (county
+                                               governments); park terms ``land_tax``,
+                                               ``resale_per_mu``
+``subsidy``        :mod:`sim.policy.subsidy`   park terms ``upgrade_subsidy_share``,
+                                               ``subsidy_eligible``; ladder rewards (upgrade
+                                               utility, promotion hazard); attraction incentive
+                                               (entry); default relocation subsidy
+``evaluation``     :mod:`sim.policy.evaluation`  yearly classes; firm terms ``relief``,
+                                               ``surcharge_rate``, ``class_d``; parks that
+                                               attract entrants
+``exit_strategy``  :mod:`sim.policy.exit_strategy`  the exit list and its schedule; park terms
+                                               ``vacating``, ``no_stay``, ``compensation``,
+                                               ``relocation_subsidy``; closed listed parks
+=================  ==========================  ==================================================
+
+Every module has the same parts: ``GROUP`` (the config group's name), ``Config`` (its
+structured-config schema: Hydra rejects unknown keys and wrong types), ``validate(cfg,
+registry)`` (domain rules, one :class:`~sim.domain.ConfigError` naming the key) and
+``build(cfg, world)`` (the runtime object the model reads). Park terms reach the kernel through
+:class:`agents.choice.ParkView`, firm terms through :class:`agents.choice.DeciderRows`.
+A new group is a new module here, listed in :data:`POLICIES`, with its YAML files under
+``configs/<group>/`` and a default in ``configs/config.yaml``; see docs/ARCHITECTURE.md.
+"""
+
+from . import evaluation, exit_strategy, land, subsidy
+
+#: the policy groups, in the order they are validated and built
+POLICIES = (land, subsidy, evaluation, exit_strategy)
+
+__all__ = ["POLICIES", "evaluation", "exit_strategy", "land", "subsidy"]

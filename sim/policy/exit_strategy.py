@@ -15,24 +15,94 @@ Every strategy is the same four choices, set by the ``exit_strategy`` config gro
 ``custom`` reads the list from a CSV (park ids with start and deadline quarters, optionally a
 compensation per mu). Strategies may carry their own ``compensation_per_mu`` and
 ``relocation_subsidy_per_mu``; left empty they inherit ``land.vacating_compensation_per_mu``
-and ``subsidy.relocation_per_mu``. The model only reads the resulting :class:`ExitSchedule`.
+and ``subsidy.relocation_per_mu``.
+
+Feeds the model an :class:`ExitSchedule`: which parks are listed and closed to incoming firms,
+and, as **park terms of the kernel** each quarter (:meth:`ExitSchedule.park_terms`), whether
+vacating has started (staying carries pressure, upgrading is barred), whether the deadline has
+passed (staying is not allowed), and the compensation and relocation subsidy per mu offered.
 """
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from ..config import QUARTER_RE, ROLES, ConfigError, quarter_index
-from ..scenario import Parks, World
+from ..domain import NEVER, QUARTER_RE, ConfigError, Period, check_choice, check_range, period_of
+from ..scenario import Parks, World, build_parks
 
-NEVER = np.iinfo(np.int64).max // 4
+GROUP = "exit_strategy"
+#: every strategy, in report order; each is a file configs/exit_strategy/<name>.yaml
+STRATEGIES = ("none", "plan", "lowest_efficiency", "phased", "distance", "custom")
+#: the strategies that need no input file (compared by default)
+NAMED_STRATEGIES = tuple(s for s in STRATEGIES if s != "custom")
+BASELINE = "none"  # the counterfactual every strategy is compared with
 CANDIDATES = ("exit_list", "non_integrated", "none")
 ORDERS = ("none", "tax_per_mu", "distance")
 CUSTOM_COLUMNS = ("park_id", "start", "deadline")
+
+
+@dataclass
+class Config:
+    """Schema of the ``exit_strategy`` group (one file per strategy in configs/exit_strategy)."""
+
+    name: str = "plan"
+    vacate_start: str = "2021Q3"
+    deadline: str = "2024Q4"
+    candidates: str = "exit_list"
+    order_by: str = "none"
+    share: float = 1.0
+    threshold: float | None = None
+    wave_quarters: int | None = None
+    compensation_per_mu: float | None = None
+    relocation_subsidy_per_mu: float | None = None
+    csv: str | None = None
+    add_parks: list[str] = field(default_factory=list)
+    exempt_parks: list[str] = field(default_factory=list)
+
+
+def validate(cfg: Any, registry: Any = None) -> None:
+    """Domain checks of ``cfg.exit_strategy`` (and of a custom list's file, line by line)."""
+    es = cfg.exit_strategy
+    period = period_of(cfg)
+    check_choice(cfg, "exit_strategy.name", STRATEGIES)
+    start = period.index(es.vacate_start, "exit_strategy.vacate_start")
+    deadline = period.index(es.deadline, "exit_strategy.deadline")
+    if deadline < start:
+        raise ConfigError(
+            f"exit_strategy.deadline={es.deadline} is before exit_strategy.vacate_start="
+            f"{es.vacate_start}: the deadline must not precede the start")
+    check_choice(cfg, "exit_strategy.candidates", CANDIDATES)
+    check_choice(cfg, "exit_strategy.order_by", ORDERS)
+    check_range(cfg, "exit_strategy.share", 0, 1)
+    for key in ("threshold", "compensation_per_mu", "relocation_subsidy_per_mu"):
+        if es[key] is not None:
+            check_range(cfg, f"exit_strategy.{key}", 0)
+    if es.wave_quarters is not None and int(es.wave_quarters) < 1:
+        raise ConfigError(f"exit_strategy.wave_quarters={es.wave_quarters}: must be >= 1 "
+                          f"(or null for a single vacating window)")
+    if es.name == "custom" and not es.csv:
+        raise ConfigError("exit_strategy.csv: the custom strategy needs a CSV of park_id, "
+                          "start, deadline[, compensation_per_mu]")
+    if registry is None:
+        return
+    roles = dict(zip(registry.parks["park_id"], registry.parks["role"], strict=True))
+    for key in ("add_parks", "exempt_parks"):
+        for pid in es[key]:
+            if pid not in roles:
+                raise ConfigError(
+                    f"exit_strategy.{key}: unknown park id {pid!r}; park ids are listed in "
+                    f"sim/data/parks.csv (column park_id)")
+            if key == "add_parks" and roles[pid] == "main_platform":
+                raise ConfigError(
+                    f"exit_strategy.add_parks: {pid!r} is a main-platform park; only parks "
+                    f"outside the 14 main platforms can be put on the exit list")
+    if es.name == "custom":  # the planner's CSV is checked before anything runs
+        read_custom_list(es.csv, build_parks(registry, 1.0), period, 0.0)
 
 
 @dataclass(frozen=True)
@@ -46,10 +116,19 @@ class ExitSchedule:
     relocation_subsidy: np.ndarray  # 万元/mu paid to its firms relocating to a main platform
 
     def vacating(self, step: int) -> np.ndarray:
+        """Parks whose vacating has started by ``step``."""
         return self.listed & (step >= self.start)
 
     def past_deadline(self, step: int) -> np.ndarray:
+        """Parks past their vacating deadline at ``step`` (their firms cannot stay)."""
         return self.listed & (step >= self.deadline)
+
+    def park_terms(self, step: int) -> dict[str, np.ndarray]:
+        """Kernel park terms at ``step``: vacating, past deadline, compensation, subsidy."""
+        vacating = self.vacating(step)
+        return {"vacating": vacating, "no_stay": self.past_deadline(step),
+                "compensation": np.where(vacating, self.compensation, 0.0),
+                "relocation_subsidy": np.where(vacating, self.relocation_subsidy, 0.0)}
 
 
 @dataclass(frozen=True)
@@ -74,7 +153,7 @@ def park_facts(world: World) -> ParkFacts:
 
 def _candidates(parks: Parks, kind: str) -> np.ndarray:
     if kind == "exit_list":
-        return parks.role == ROLES.index("exit_list")
+        return parks.has_role("exit_list")
     if kind == "non_integrated":
         return ~parks.is_main
     return np.zeros(parks.n, dtype=bool)
@@ -89,7 +168,7 @@ def _order(parks: Parks, facts: ParkFacts, how: str) -> np.ndarray:
     return np.arange(parks.n)
 
 
-def rule_based(parks: Parks, cfg, time_start: str, facts: ParkFacts, n_steps: int,
+def rule_based(parks: Parks, cfg: Any, period: Period, facts: ParkFacts,
                compensation: float, relocation_subsidy: float) -> ExitSchedule:
     """Candidates → order → selection → timing (see the module docstring)."""
     cand = _candidates(parks, cfg.candidates)
@@ -105,8 +184,8 @@ def rule_based(parks: Parks, cfg, time_start: str, facts: ParkFacts, n_steps: in
     order = order[: int(round(float(cfg.share) * len(order)))]
     listed = np.zeros(parks.n, dtype=bool)
     listed[order] = True
-    start0 = quarter_index(cfg.vacate_start, time_start, "exit_strategy.vacate_start")
-    end = quarter_index(cfg.deadline, time_start, "exit_strategy.deadline")
+    start0 = period.index(cfg.vacate_start, "exit_strategy.vacate_start")
+    end = period.index(cfg.deadline, "exit_strategy.deadline")
     start = np.full(parks.n, NEVER)
     deadline = np.full(parks.n, NEVER)
     if cfg.wave_quarters:
@@ -124,7 +203,7 @@ def rule_based(parks: Parks, cfg, time_start: str, facts: ParkFacts, n_steps: in
                         np.where(listed, relocation_subsidy, 0.0))
 
 
-def read_custom_list(path: str | Path, parks: Parks, time_start: str, n_steps: int,
+def read_custom_list(path: str | Path, parks: Parks, period: Period,
                      compensation: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Read and check a custom exit list; any problem is one ConfigError naming the line."""
     path = Path(path)
@@ -161,12 +240,12 @@ def read_custom_list(path: str | Path, parks: Parks, time_start: str, n_steps: i
             for col in ("start", "deadline"):
                 if not QUARTER_RE.match(row[col]):
                     raise ConfigError(f"{here}: {col}={row[col]!r} is not a quarter like 2022Q3")
-            s = quarter_index(row["start"], time_start, "start")
-            d = quarter_index(row["deadline"], time_start, "deadline")
+            s = period.index(row["start"], "start")
+            d = period.index(row["deadline"], "deadline")
             if d < s:
                 raise ConfigError(f"{here}: deadline {row['deadline']} is before start "
                                   f"{row['start']}")
-            if s < 0 or s >= n_steps:
+            if s < 0 or s >= period.n_steps:
                 raise ConfigError(f"{here}: start {row['start']} is outside the simulated period")
             c = row.get("compensation_per_mu", "")
             if c:
@@ -182,7 +261,7 @@ def read_custom_list(path: str | Path, parks: Parks, time_start: str, n_steps: i
     return listed, start, deadline, comp
 
 
-def build_schedule(parks: Parks, cfg, time_start: str, facts: ParkFacts, n_steps: int,
+def build_schedule(parks: Parks, cfg: Any, period: Period, facts: ParkFacts,
                    default_compensation: float, default_relocation_subsidy: float) -> ExitSchedule:
     """The exit schedule of strategy config ``cfg`` (the ``exit_strategy`` group)."""
     comp = default_compensation if cfg.compensation_per_mu is None else float(
@@ -192,6 +271,17 @@ def build_schedule(parks: Parks, cfg, time_start: str, facts: ParkFacts, n_steps
     if cfg.name == "custom":
         if not cfg.csv:
             raise ConfigError("exit_strategy.csv: give the path of the custom exit-list CSV")
-        listed, start, deadline, c = read_custom_list(cfg.csv, parks, time_start, n_steps, comp)
+        listed, start, deadline, c = read_custom_list(cfg.csv, parks, period, comp)
         return ExitSchedule(listed, start, deadline, c, np.where(listed, sub, 0.0))
-    return rule_based(parks, cfg, time_start, facts, n_steps, comp, sub)
+    return rule_based(parks, cfg, period, facts, comp, sub)
+
+
+def build(cfg: Any, world: World) -> ExitSchedule:
+    """The exit schedule of validated config ``cfg`` for ``world``.
+
+    Compensation and relocation subsidy default to ``land.vacating_compensation_per_mu`` and
+    ``subsidy.relocation_per_mu`` where the strategy sets none.
+    """
+    return build_schedule(world.parks, cfg.exit_strategy, period_of(cfg), park_facts(world),
+                          float(cfg.land.vacating_compensation_per_mu),
+                          float(cfg.subsidy.relocation_per_mu))

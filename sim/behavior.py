@@ -1,0 +1,143 @@
+"""The ``behavior`` config group: how enterprises decide, grow, enter and climb the ladder.
+
+Schema, domain checks and the builder of :class:`Behavior`, the behavioural parameters of one
+run: the kernel's utility coefficients (:class:`agents.choice.ChoiceParams`) and the parameters
+of the model's productivity, entry and promotion phases. Values and their sources (or
+``estimate`` notes) live in ``configs/behavior/default.yaml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from agents.choice import ChoiceParams
+
+from .domain import LADDER_STEPS, ConfigError, check_keys, check_range
+
+GROUP = "behavior"
+
+
+@dataclass
+class Config:
+    """Schema of the ``behavior`` group (defaults mirror configs/behavior/default.yaml)."""
+
+    logit_scale: float = 1.0
+    inertia: float = 0.75
+    horizon_years: float = 5.0
+    asc_upgrade: float = -3.2
+    asc_exit: float = -3.55
+    asc_move: float = -4.25
+    fixed_cost_share: float = 0.04
+    moving_cost_fixed: float = 20.0
+    moving_cost_per_mu: float = 8.0
+    distance_per_10km: float = 0.3
+    county_line: float = 0.8
+    agglomeration: float = 1.0
+    leading_match: float = 0.4
+    main_platform_pull: float = 0.3
+    destination_size: float = 1.0
+    evaluation_pressure_d: float = 0.5
+    vacating_pressure: float = 1.0
+    destinations_sampled: int = 12
+    productivity_rho: float = 0.9
+    productivity_sigma: float = 0.05
+    main_platform_premium: float = 0.05
+    upgrade_gain: float = 0.12
+    upgrade_cost_share: float = 0.25
+    upgrade_energy_cut: float = 0.15
+    upgrade_rd_gain: float = 0.005
+    entry_rate: float = 0.05
+    entry_above_size_share: float = 0.3
+    attraction_response: float = 1.0
+    ladder_hazard: dict[str, float] = field(default_factory=dict)
+    ladder_revenue_min: dict[str, float] = field(default_factory=dict)
+    ladder_reward_effect: float = 1.0
+
+
+NON_NEGATIVE = ("moving_cost_fixed", "moving_cost_per_mu", "distance_per_10km", "county_line",
+                "productivity_sigma", "upgrade_gain", "upgrade_cost_share", "entry_rate",
+                "attraction_response", "ladder_reward_effect", "fixed_cost_share")
+
+
+def validate(cfg: Any, registry: Any = None) -> None:
+    """Domain checks of ``cfg.behavior``; raises ConfigError naming the key."""
+    b = cfg.behavior
+    check_range(cfg, "behavior.logit_scale", 0, lo_open=True)
+    check_range(cfg, "behavior.inertia", 0, 1)
+    if b.inertia >= 1:
+        raise ConfigError("behavior.inertia=1 means no firm ever decides: allowed 0 <= inertia < 1")
+    check_range(cfg, "behavior.horizon_years", 0, lo_open=True)
+    for k in NON_NEGATIVE:
+        check_range(cfg, f"behavior.{k}", 0)
+    check_range(cfg, "behavior.productivity_rho", 0, 1)
+    check_range(cfg, "behavior.upgrade_energy_cut", 0, 1)
+    check_range(cfg, "behavior.entry_above_size_share", 0, 1)
+    if int(b.destinations_sampled) < 1:
+        raise ConfigError(f"behavior.destinations_sampled={b.destinations_sampled}: must be >= 1")
+    check_keys(cfg, "behavior.ladder_hazard", LADDER_STEPS, exact=True)
+    check_keys(cfg, "behavior.ladder_revenue_min", LADDER_STEPS, exact=True)
+    for k in LADDER_STEPS:
+        check_range(cfg, f"behavior.ladder_hazard.{k}", 0, 1)
+        check_range(cfg, f"behavior.ladder_revenue_min.{k}", 0)
+
+
+@dataclass(frozen=True)
+class Behavior:
+    """Behavioural parameters of one run."""
+
+    choice: ChoiceParams
+    inertia: float
+    destinations_sampled: int
+    productivity_rho: float
+    productivity_sigma: float
+    main_platform_premium: float
+    upgrade_rd_gain: float
+    entry_rate: float
+    entry_above_size_share: float
+    attraction_response: float
+    ladder_hazard: np.ndarray  # by LADDER_STEPS
+    ladder_revenue_min: np.ndarray
+    ladder_reward_effect: float
+
+    @property
+    def above_size_threshold(self) -> float:
+        """Revenue (万元/yr) from which a firm is above designated size (规上)."""
+        return float(self.ladder_revenue_min[LADDER_STEPS.index("micro_to_above_size")])
+
+
+def build(cfg: Any, world: Any = None) -> Behavior:
+    """The behavioural parameters of validated config ``cfg``."""
+    b = cfg.behavior
+    choice = ChoiceParams(
+        logit_scale=float(b.logit_scale), horizon_years=float(b.horizon_years),
+        asc_upgrade=float(b.asc_upgrade), asc_exit=float(b.asc_exit), asc_move=float(b.asc_move),
+        fixed_cost_share=float(b.fixed_cost_share),
+        moving_cost_fixed=float(b.moving_cost_fixed),
+        moving_cost_per_mu=float(b.moving_cost_per_mu),
+        distance_per_10km=float(b.distance_per_10km), county_line=float(b.county_line),
+        agglomeration=float(b.agglomeration), leading_match=float(b.leading_match),
+        main_platform_pull=float(b.main_platform_pull),
+        destination_size=float(b.destination_size),
+        evaluation_pressure_d=float(b.evaluation_pressure_d),
+        vacating_pressure=float(b.vacating_pressure),
+        upgrade_gain=float(b.upgrade_gain), upgrade_cost_share=float(b.upgrade_cost_share),
+        upgrade_energy_cut=float(b.upgrade_energy_cut),
+    )
+    return Behavior(
+        choice=choice,
+        inertia=float(b.inertia),
+        destinations_sampled=int(b.destinations_sampled),
+        productivity_rho=float(b.productivity_rho),
+        productivity_sigma=float(b.productivity_sigma),
+        main_platform_premium=float(b.main_platform_premium),
+        upgrade_rd_gain=float(b.upgrade_rd_gain),
+        entry_rate=float(b.entry_rate),
+        entry_above_size_share=float(b.entry_above_size_share),
+        attraction_response=float(b.attraction_response),
+        ladder_hazard=np.array([float(b.ladder_hazard[k]) for k in LADDER_STEPS]),
+        ladder_revenue_min=np.array([float(b.ladder_revenue_min[k]) for k in LADDER_STEPS]),
+        ladder_reward_effect=float(b.ladder_reward_effect),
+    )

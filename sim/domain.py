@@ -1,0 +1,138 @@
+"""The model's vocabulary: stages, classes, roles, quarters, units and the config-error type.
+
+A leaf module: it imports nothing from parksim, and every other module (the Mesa agents and the
+kernel included) may import it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+#: Ladder stages of the enterprise upgrade ladder 个转企 → 小升规 → 规改股 → 股上市, in order.
+STAGES = ("individual", "micro", "above_size", "joint_stock", "listed")
+#: The four steps of the ladder (step k promotes stage k to stage k+1).
+LADDER_STEPS = ("individual_to_micro", "micro_to_above_size", "above_size_to_joint_stock",
+                "joint_stock_to_listed")
+#: Per-mu evaluation classes (亩均论英雄), best first.
+CLASSES = ("A", "B", "C", "D")
+#: A park's role after integration (policy §二).
+ROLES = ("main_platform", "characteristic", "urban_transition", "exit_list")
+
+MICRO, ABOVE_SIZE = STAGES.index("micro"), STAGES.index("above_size")
+NOT_EVALUATED = -1  # class code of a firm outside the evaluation's scope
+B_CLASS, C_CLASS, D_CLASS = (CLASSES.index(c) for c in ("B", "C", "D"))
+NEVER = (2**63 - 1) // 4  # step marker of an event that never happens (parks not on an exit list)
+
+YI = 1e4  # 1 亿元 = 10,000 万元 (money is kept in 万元)
+MU_PER_M2 = 1.0 / 666.667  # 1 mu = 666.667 m²
+
+QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+class ConfigError(ValueError):
+    """A user error in the configuration or an input file, reported as one line."""
+
+
+# --------------------------------------------------------------------------- quarters
+
+
+def parse_quarter(text: str, key: str) -> tuple[int, int]:
+    """Split a quarter label: '2021Q3' -> (2021, 3); a ConfigError naming ``key`` otherwise."""
+    m = QUARTER_RE.match(str(text))
+    if not m:
+        raise ConfigError(f"{key}={text!r}: expected a quarter like '2021Q3' (YYYYQ1..Q4)")
+    return int(m.group(1)), int(m.group(2))
+
+
+def quarter_index(text: str, start: str, key: str) -> int:
+    """Steps from ``start`` to ``text`` (0 = the start quarter itself)."""
+    y, q = parse_quarter(text, key)
+    y0, q0 = parse_quarter(start, "time.start")
+    return (y - y0) * 4 + (q - q0)
+
+
+def quarter_label(step: int, start: str) -> str:
+    """Label of step ``step`` counted from ``start`` (step -1 is the initial state)."""
+    y0, q0 = parse_quarter(start, "time.start")
+    k = (y0 * 4 + q0 - 1) + step
+    return f"{k // 4}Q{k % 4 + 1}"
+
+
+@dataclass(frozen=True)
+class Period:
+    """The simulated quarters: ``n_steps`` steps from ``start`` (e.g. '2021Q1')."""
+
+    start: str
+    n_steps: int
+
+    def index(self, text: str, key: str) -> int:
+        """Step of quarter ``text`` (negative before the start); errors name ``key``."""
+        return quarter_index(text, self.start, key)
+
+    def label(self, step: int) -> str:
+        """Quarter label of ``step`` (-1: the initial state, the quarter before the start)."""
+        return quarter_label(step, self.start)
+
+    @property
+    def start_quarter(self) -> int:
+        """Quarter of the year (1..4) of the first step."""
+        return parse_quarter(self.start, "time.start")[1]
+
+    def quarter_of_year(self, step: int) -> int:
+        """Quarter of the year (1..4) of ``step``."""
+        return (self.start_quarter - 1 + step) % 4 + 1
+
+
+def period_of(cfg: Any) -> Period:
+    """The simulated period of a config (``time.start`` to ``time.end`` inclusive)."""
+    n_steps = quarter_index(cfg.time.end, cfg.time.start, "time.end") + 1
+    return Period(str(cfg.time.start), n_steps)
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def node_at(cfg: Any, key: str) -> Any:
+    """The config node at dotted ``key`` (e.g. 'land.annual_quota_mu')."""
+    node = cfg
+    for part in key.split("."):
+        node = node[part]
+    return node
+
+
+def check_range(cfg: Any, key: str, lo: float | None = None, hi: float | None = None,
+                lo_open: bool = False) -> None:
+    """Require the number at ``key`` to be finite and within [lo, hi] (or (lo, hi])."""
+    v = float(node_at(cfg, key))
+    allowed = []
+    if lo is not None:
+        allowed.append(f"{'>' if lo_open else '>='} {lo:g}")
+    if hi is not None:
+        allowed.append(f"<= {hi:g}")
+    bad = (lo is not None and (v <= lo if lo_open else v < lo)) or (hi is not None and v > hi)
+    if bad or math.isnan(v):
+        raise ConfigError(f"{key}={v:g} is out of range: allowed {' and '.join(allowed)}")
+
+
+def check_keys(cfg: Any, key: str, allowed: Iterable[str], exact: bool = False) -> None:
+    """Require the mapping at ``key`` to use only ``allowed`` keys (all of them if ``exact``)."""
+    allowed = tuple(allowed)
+    node: Mapping = node_at(cfg, key)
+    keys = set(node.keys())
+    extra = keys - set(allowed)
+    if extra:
+        raise ConfigError(f"{key}: unknown key(s) {sorted(extra)}; allowed: {list(allowed)}")
+    if exact and keys != set(allowed):
+        raise ConfigError(f"{key}: missing key(s) {sorted(set(allowed) - keys)}")
+
+
+def check_choice(cfg: Any, key: str, allowed: Iterable[str]) -> None:
+    """Require the value at ``key`` to be one of ``allowed``."""
+    allowed = tuple(allowed)
+    v = node_at(cfg, key)
+    if v not in allowed:
+        raise ConfigError(f"{key}={v!r}: allowed {list(allowed)}")

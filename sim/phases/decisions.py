@@ -1,0 +1,176 @@
+"""Decisions: stay, upgrade, exit or relocate, by the kernel of ``agents.choice``.
+
+Each quarter the model builds one :class:`~agents.choice.ParkView` (the park terms of the
+policies and the parks' free land, size and sector mix), draws who reconsiders (inertia; always
+the firms past their park's vacating deadline), calls the kernel, enforces destination capacity
+in a random priority order (rejected movers take their best non-moving alternative under the
+same taste shocks) and carries out the decisions in bulk.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from agents import choice as K
+
+from ..domain import D_CLASS, MICRO
+from .productivity import update_revenue_rows
+
+
+def prepare_view(m: Any) -> None:
+    """Snapshot of park attributes all deciders see this quarter (both drivers)."""
+    f, parks, p = m.firms, m.parks, m.params
+    P, S = parks.n, m.sectors.ids.size
+    alive = np.flatnonzero(f.alive)
+    by_ps = np.bincount(f.park[alive] * S + f.sector[alive], weights=f.revenue[alive],
+                        minlength=P * S).reshape(P, S)
+    tot = by_ps.sum(axis=1, keepdims=True)
+    share = np.divide(by_ps, tot, out=np.zeros_like(by_ps), where=tot > 0)
+    remaining = np.where(m.accepts, m.capacity - m.land_in_use, -1.0)
+    free = remaining > 0
+    mean_free = remaining[free].mean() if free.any() else 1.0
+    log_size = np.where(free, np.log(np.maximum(remaining, 1e-9) / mean_free), -np.inf)
+    m.view = K.ParkView(
+        county=parks.county, is_main=m.is_main, land_price=parks.land_price,
+        premium=m.premium, remaining=remaining, log_size=log_size, sector_share=share,
+        leading=parks.leading, distance_km=parks.distance_km,
+        **p.land.park_terms(parks), **p.subsidy.park_terms(parks),
+        **p.exit_schedule.park_terms(m.t),
+    )
+    m.accepting = np.flatnonzero(remaining > 0)
+
+
+def draw_active(m: Any, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` reconsider this quarter: not held by inertia, or forced to leave."""
+    active = m.rng.random(rows.size) >= m.params.behavior.inertia
+    if m.view.no_stay.any():
+        active |= m.view.no_stay[m.firms.park[rows]]
+    return active
+
+
+def decider_rows(m: Any, rows: np.ndarray) -> K.DeciderRows:
+    """The kernel's firm attributes of ``rows`` (firm terms of the evaluation and ladder)."""
+    f, s, b = m.firms, m.sectors, m.params.behavior
+    rewards = m.params.subsidy.ladder_rewards
+    sec = f.sector[rows]
+    rev = f.revenue[rows]
+    kwh = s.electricity[sec] * f.energy_eff[rows] * rev
+    gain = np.where((f.stage[rows] == MICRO) & (rev < b.ladder_revenue_min[1])
+                    & (rev * np.exp(b.choice.upgrade_gain) >= b.ladder_revenue_min[1]),
+                    rewards[1], 0.0)
+    return K.DeciderRows(
+        park=f.park[rows], sector=sec, land=f.land[rows], scale=f.scale[rows], revenue=rev,
+        margin=s.margin[sec], class_d=f.cls[rows] == D_CLASS, relief=f.relief[rows],
+        surcharge_cost=f.surcharge_rate[rows] * kwh / 1e4, ladder_gain=gain,
+    )
+
+
+def decide(m: Any, rows: np.ndarray, shuffle: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Kernel call for ``rows``: actions and destinations after capacity is enforced.
+
+    Relocation claims are served against the free land in a random priority order
+    (``shuffle``) or in row order (the agent driver calls this for one row at a time, in
+    the order of ``shuffle_do``).
+    """
+    clock, parts = time.perf_counter, m.decision_seconds
+    b = m.params.behavior
+    t0 = clock()
+    dec = decider_rows(m, rows)
+    t1 = clock()
+    dest = K.sample_destinations(m.rng, rows.size, m.accepting, b.destinations_sampled)
+    u, avail = K.utilities(dec, dest, m.view, b.choice)
+    col, fallback = K.choose(u, avail, m.rng)
+    t2 = clock()
+    action = K.action_of(col)
+    moving = np.flatnonzero(action == K.MOVE)
+    target = np.full(rows.size, -1, dtype=np.int64)
+    target[moving] = dest[moving, col[moving] - K.N_FIXED]
+    if moving.size:
+        free = m.capacity - m.land_in_use
+        order = m.rng.permutation(moving.size) if shuffle else np.arange(moving.size)
+        ok = K.resolve_capacity(target[moving], dec.land[moving], free, order)
+        rejected = moving[~ok]
+        action[rejected] = fallback[rejected]
+        target[rejected] = -1
+    t3 = clock()
+    parts["inputs"] += t1 - t0
+    parts["kernel"] += t2 - t1
+    parts["capacity"] += t3 - t2
+    return action, target
+
+
+def decide_all(m: Any) -> None:
+    """The vectorized driver: all living firms that reconsider decide at once, act in bulk."""
+    with m.timed("inputs", m.decision_seconds):
+        rows = np.flatnonzero(m.firms.alive)
+        rows = rows[draw_active(m, rows)]
+    if rows.size == 0:
+        return
+    action, target = decide(m, rows, shuffle=True)
+    with m.timed("apply", m.decision_seconds):
+        apply_decisions(m, rows, action, target)
+
+
+def apply_decisions(m: Any, rows: np.ndarray, action: np.ndarray, target: np.ndarray) -> None:
+    """Carry out decided actions in bulk: upgrades, exits and relocations."""
+    f, c, rec, view = m.firms, m.params.behavior.choice, m.recorder, m.view
+    t, P = m.t, m.parks.n
+    vac = view.vacating
+
+    up = rows[action == K.UPGRADE]
+    if up.size:
+        cost = c.upgrade_cost_share * f.revenue[up]
+        rec.add_money("upgrade", f.park[up], cost * view.upgrade_subsidy_share[f.park[up]])
+        f.z_level[up] += c.upgrade_gain
+        f.energy_eff[up] *= 1.0 - c.upgrade_energy_cut
+        f.emission_eff[up] *= 1.0 - c.upgrade_energy_cut
+        f.rd[up] += m.params.behavior.upgrade_rd_gain
+        f.upgrades[up] += 1
+        update_revenue_rows(m, up)
+        rec.event("upgrade", f.id[up], f.park[up], f.park[up])
+
+    leaving = rows[(action == K.EXIT) | (action == K.MOVE)]
+    if leaving.size:
+        origin = f.park[leaving]
+        land = f.land[leaving]
+        m.land_in_use -= np.bincount(origin, weights=land, minlength=P)
+        from_vac = vac[origin]
+        rec.add_vacated(origin[from_vac], land[from_vac])
+        m.vacated_pending += np.bincount(m.parks.county[origin[from_vac]],
+                                         weights=land[from_vac],
+                                         minlength=m.vacated_pending.size)
+        rec.add_money("compensation", origin[from_vac],
+                      view.compensation[origin[from_vac]] * land[from_vac])
+
+    ex = rows[action == K.EXIT]
+    if ex.size:
+        f.alive[ex] = False
+        f.left[ex] = t
+        rec.event("exit", f.id[ex], f.park[ex], np.full(ex.size, -1))
+
+    mv_mask = action == K.MOVE
+    mv = rows[mv_mask]
+    if mv.size:
+        dest = target[mv_mask]
+        origin = f.park[mv]
+        land = f.land[mv]
+        m.land_in_use += np.bincount(dest, weights=land, minlength=P)
+        ok = vac[origin] & view.subsidy_eligible[dest]
+        rec.add_money("relocation", dest[ok], view.relocation_subsidy[origin[ok]] * land[ok])
+        rec.event("relocation", f.id[mv], origin, dest)
+        f.park[mv] = dest
+        update_revenue_rows(m, mv)
+
+
+def recount_land(m: Any) -> None:
+    """Land in use per park from the living firms.
+
+    Exact; the running totals kept while decisions are applied one by one only serve the
+    capacity checks within a phase; entry keeps the recount exact.
+    """
+    f = m.firms
+    alive = np.flatnonzero(f.alive)
+    m.land_in_use = np.bincount(f.park[alive], weights=f.land[alive], minlength=m.parks.n)

@@ -1,0 +1,38 @@
+"""Productivity: AR(1) shocks and the sector trend, and revenue from productivity and location.
+
+revenue = scale · exp(z + shock + premium of the park), updated in place for every row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def update_revenue(m: Any) -> None:
+    """Recompute every firm's revenue from its productivity and its park's premium."""
+    f = m.firms
+    x = f.z_level + f.shock
+    x += m.premium[f.park]
+    np.exp(x, out=x)
+    np.multiply(f.scale, x, out=f.revenue)
+
+
+def update_revenue_rows(m: Any, rows: np.ndarray) -> None:
+    """Recompute the revenue of firms ``rows`` (after an upgrade or a move)."""
+    f = m.firms
+    f.revenue[rows] = f.scale[rows] * np.exp(f.z_level[rows] + f.shock[rows]
+                                             + m.premium[f.park[rows]])
+
+
+def run(m: Any) -> None:
+    """One quarter of AR(1) productivity shocks and sector trend, then revenue."""
+    b, f = m.params.behavior, m.firms
+    noise = m.rng.standard_normal(f.n)
+    noise *= b.productivity_sigma
+    shock = f.shock
+    shock *= b.productivity_rho
+    shock += noise
+    f.z_level[:] += m.quarterly_drift[f.sector]
+    update_revenue(m)

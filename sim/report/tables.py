@@ -1,0 +1,137 @@
+"""The report's tables: strategies side by side, per county, and the policy scorecard.
+
+Each function returns plain strings in nested dicts and lists, escaped by the page template.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..policy.exit_strategy import BASELINE
+from ..sweeps.compare import Comparison
+from .formatting import ci, fmt
+from .inputs import county_seats, policy_targets
+from .labels import labels_for, strategy_color, strategy_name
+
+# the main table, in two parts (strategies as rows in both): (group, [(column, number kind)])
+MAIN_TABLES = (
+    (("land", [("land_vacated_mu", "mu"), ("land_reused_mu", "mu")]),
+     ("kept", [("output_kept", "pct"), ("value_added_kept", "pct"), ("tax_kept", "pct"),
+               ("jobs_kept", "pct")]),
+     ("targets", [("targets_met", "dec")])),
+    (("firms", [("relocated_to_main", "int"), ("relocated_to_other", "int"),
+                ("upgraded", "int"), ("exited", "int")]),
+     ("fiscal", [("subsidies_paid_yi", "yi"), ("compensation_paid_yi", "yi"),
+                 ("fiscal_cost_yi", "yi"), ("net_fiscal_yi", "yi")]),
+     ("other", [("main_platform_tax_per_mu", "dec")])),
+)
+
+
+def main_tables(comp: Comparison, lang: str) -> list[dict[str, Any]]:
+    """The main table's parts: header groups and rows, one row per strategy."""
+    t = labels_for(lang)["text"]
+    n_targets = int(comp.targets["target"].nunique()) if not comp.targets.empty else 0
+    parts = []
+    for title, spec in zip(t["main_parts"], MAIN_TABLES, strict=True):
+        groups, cols = [], []
+        for g, items in spec:
+            groups.append({"label": t["groups"][g], "span": len(items)})
+            for j, (c, kind) in enumerate(items):
+                cols.append({"key": c, "kind": kind, "start": j == 0,
+                             "label": t["cols"][c].format(n=n_targets)})
+        rows = []
+        for i, (_, r) in enumerate(comp.stats.iterrows()):
+            s = str(r["strategy"])
+            cells = [{"mean": fmt(r.get(f"{c['key']}_mean", np.nan), c["kind"]),
+                      "ci": ci(r, c["key"], c["kind"]), "start": c["start"]} for c in cols]
+            rows.append({"id": s, "name": strategy_name(s, lang), "seeds": int(r["seeds"]),
+                         "pareto": bool(r.get("pareto_output_kept", False)),
+                         "color": strategy_color(s, i), "cells": cells})
+        parts.append({"title": title, "groups": groups, "cols": cols, "rows": rows})
+    return parts
+
+
+def county_table(comp: Comparison, lang: str, scale: float) -> dict[str, Any]:
+    """Per county: output and jobs under none; per strategy land vacated, output and jobs kept.
+
+    Args:
+        comp: The comparison.
+        lang: The language.
+        scale: The runs' firm scale (values are divided by it, to read at the city's scale).
+
+    Returns:
+        The strategies (column heads), a row per county and the city's total row.
+    """
+    t = labels_for(lang)["text"]
+    c = comp.counties.copy()
+    c["strategy"] = c["strategy"].astype(str)
+    names = county_seats().set_index("county_id")
+    strategies = [s for s in comp.stats["strategy"].astype(str) if s in set(c["strategy"])]
+    others = [s for s in strategies if s != BASELINE]
+    has_base = BASELINE in strategies
+    piv = {v: c.pivot_table(index="county_id", columns="strategy", values=v, aggfunc="mean")
+           for v in ("land_vacated_mu", "output_last_year", "jobs_end")}
+    order = [x for x in names.index if x in piv["land_vacated_mu"].index] + sorted(
+        set(piv["land_vacated_mu"].index) - set(names.index))
+
+    def val(v: str, s: str, sel: str | None) -> float:
+        p = piv[v]
+        if s not in p.columns:
+            return np.nan
+        return float(p[s].sum()) if sel is None else float(p[s].get(sel, np.nan))
+
+    def row(label: str, sel: str | None) -> dict[str, Any]:
+        base_o = val("output_last_year", BASELINE, sel) if has_base else np.nan
+        base_j = val("jobs_end", BASELINE, sel) if has_base else np.nan
+        cells = []
+        for s in others:
+            ko = val("output_last_year", s, sel) / base_o if base_o else np.nan
+            kj = val("jobs_end", s, sel) / base_j if base_j else np.nan
+            cells.append({"land": fmt(val("land_vacated_mu", s, sel) / scale, "mu"),
+                          "kept": t["county_kept"].format(output=fmt(ko, "pct"),
+                                                          jobs=fmt(kj, "pct"))})
+        return {"label": label, "base_output": fmt(base_o / 1e4 / scale, "yi"),
+                "base_jobs": fmt(base_j / scale, "int"), "cells": cells}
+
+    rows = []
+    for cid in order:
+        label = cid
+        if cid in names.index:
+            label = (names.at[cid, "name_zh"] if lang == "zh"
+                     else str(names.at[cid, "name_en"]).split(" (")[0])
+        rows.append(row(str(label), cid))
+    return {"strategies": [strategy_name(s, lang) for s in others], "rows": rows,
+            "total": row(t["total"], None)}
+
+
+def targets_table(comp: Comparison, lang: str) -> dict[str, Any]:
+    """Share of seeds meeting each scorecard target, targets as rows, strategies as columns."""
+    lab = labels_for(lang)
+    tg = comp.targets.copy()
+    tg["strategy"] = tg["strategy"].astype(str)
+    strategies = [s for s in comp.stats["strategy"].astype(str) if s in set(tg["strategy"])]
+    pt = policy_targets()
+    rows = []
+    targets = [t for t in pt.index if t in set(tg["target"])] + sorted(
+        set(tg["target"]) - set(pt.index))
+    for t in targets:
+        cells = []
+        for s in strategies:
+            v = tg.loc[(tg["strategy"] == s) & (tg["target"] == t), "met"]
+            share = float(v.iloc[0]) if len(v) else np.nan
+            cls = ("na" if not np.isfinite(share) else "met" if share >= 1 - 1e-9
+                   else "miss" if share <= 1e-9 else "part")
+            cells.append({"text": fmt(share, "pct").replace(".0%", "%"), "cls": cls})
+        if t in pt.index:
+            r = pt.loc[t]
+            op = {">=": "≥", "<=": "≤", "==": "="}.get(str(r["comparison"]), r["comparison"])
+            val = (f"{100 * r['policy_value']:g}%" if r["unit"] == "share"
+                   else f"{r['policy_value']:g} {lab['units'].get(r['unit'], r['unit'])}")
+            pv = f"{op} {val}"
+        else:
+            pv = ""
+        rows.append({"id": t, "label": lab["target_names"].get(t, t), "policy": pv,
+                     "cells": cells})
+    return {"strategies": [strategy_name(s, lang) for s in strategies], "rows": rows}

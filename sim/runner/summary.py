@@ -1,0 +1,30 @@
+"""The terminal summary of a run: key totals and the scorecard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """The terminal summary: key totals and the scorecard."""
+    t, ind = summary["totals"], summary["indicators"]
+    lines = [
+        f"parksim  {summary['scenario']} (firm_scale={summary['firm_scale']:g})  "
+        f"exit_strategy={summary['exit_strategy']}  seed={summary['seed']}  "
+        f"{summary['period'][0]}–{summary['period'][1]}",
+        f"  firms {t['firms_start']:,} → {t['firms_end']:,}   entered {t['entered']:,}   "
+        f"exited {t['exited']:,}   relocated {t['relocated']:,}   upgraded {t['upgraded']:,}   "
+        f"promoted {t['promoted']:,}",
+        f"  last-year output {ind['output_last_year_yi']:,.0f} 亿元   tax "
+        f"{ind['tax_last_year_yi']:,.0f} 亿元   main-platform share "
+        f"{ind['main_platform_output_share']:.1%}   land vacated {ind['land_vacated_mu']:,.0f} mu",
+        f"  subsidies {ind['subsidies_paid_yi']:,.2f} 亿元   compensation "
+        f"{ind['compensation_paid_yi']:,.2f} 亿元   net fiscal {ind['net_fiscal_yi']:,.0f} 亿元"
+        "   (city scale)",
+        "  scorecard (policy target → model, 2025):",
+    ]
+    for s in summary["scorecard"]:
+        mark = "met    " if s["met"] else "not met"
+        lines.append(f"    [{mark}] {s['target']:<34} {s['comparison']} {s['policy_value']:g}"
+                     f"  → {s['model_value']:,.4g} {s['unit']}")
+    return "\n".join(lines)

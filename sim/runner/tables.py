@@ -1,0 +1,137 @@
+"""The tables and the summary of a finished run, from the model's recorder and firm table."""
+
+from __future__ import annotations
+
+import platform as _platform
+from importlib import metadata
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from omegaconf import DictConfig, OmegaConf
+
+from ..config import config_hash
+from ..domain import CLASSES, LADDER_STEPS, ROLES, STAGES, YI
+from ..model import ParkConsolidationModel
+from .result import RunResult
+from .scorecard import platform_table, scorecard
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and of the packages a run's results depend on."""
+    out = {"python": _platform.python_version()}
+    for pkg in ("parksim", "mesa", "numpy", "pandas", "scipy", "hydra-core", "pyarrow"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def firms_table(model: ParkConsolidationModel) -> pd.DataFrame:
+    """Final state per firm, living and gone (``firms.parquet``)."""
+    f, parks, period = model.firms, model.parks, model.params.period
+    n = period.n_steps
+    labels = np.array([period.label(s) for s in range(-1, n)], dtype=object)
+    left = f.left
+    return pd.DataFrame({
+        "firm": f.id, "park_id": parks.ids[f.park], "origin_park_id": parks.ids[f.origin],
+        "role": np.array(ROLES)[parks.role[f.park]],
+        "sector": model.sectors.ids[f.sector], "stage": np.array(STAGES)[f.stage],
+        "alive": f.alive.copy(), "land_mu": f.land.copy(), "revenue": f.revenue.copy(),
+        "jobs": f.jobs.copy(),
+        "evaluation_class": np.r_[np.array(CLASSES, dtype=object), None][f.cls],
+        "d_years": f.d_years.copy(), "upgrades": f.upgrades.copy(),
+        "entered": labels[f.entered + 1],
+        "left": np.where(left >= 0, labels[np.clip(left, 0, n - 1) + 1], None),
+    })
+
+
+def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
+    """The tables and the summary (totals, indicators, scorecard) of a finished run."""
+    rec = model.recorder
+    ts = rec.timeseries()
+    parks_df = rec.parks_table()
+    events = rec.events_table()
+    sc = cfg.scorecard
+    plat = platform_table(model, parks_df, float(sc.signature_lq_min),
+                          float(sc.signature_share_min))
+    card = scorecard(model, parks_df, events, float(sc.signature_lq_min),
+                     float(sc.signature_share_min), float(sc.high_tier_output_yi),
+                     float(sc.high_tier_tax_yi))
+    firms = firms_table(model)
+    scale = model.world.firm_scale
+    counts = events["event"].value_counts()
+    last_year = ts[ts["year"] == ts["year"].max()]
+    flows = ts[ts["step"] >= 0]
+    totals = {
+        "firms_start": int(ts[ts["step"] == -1]["firms"].sum()),
+        "firms_end": int(model.firms.alive.sum()),
+        "entered": int(counts.get("entry", 0)),
+        "exited": int(counts.get("exit", 0)),
+        "relocated": int(counts.get("relocation", 0)),
+        "upgraded": int(counts.get("upgrade", 0)),
+        "promoted": int(counts.get("promotion", 0)),
+    }
+    moves = events[events["event"] == "relocation"]
+    to_main = moves["to_park"].map(dict(zip(parks_df["park_id"], parks_df["role"],
+                                            strict=True))) == "main_platform"
+    totals["relocated_to_main"] = int(to_main.sum())
+    totals["relocated_to_other"] = int((~to_main).sum())
+    promoted_to = events.loc[events["event"] == "promotion", "stage"].value_counts()
+    ladder = {step: int(promoted_to.get(STAGES[k + 1], 0)) for k, step in enumerate(LADDER_STEPS)}
+    main = last_year[last_year["role"] == "main_platform"]
+    indicators = {
+        "output_last_year_yi": float(last_year["output"].sum() / YI / scale),
+        "value_added_last_year_yi": float(last_year["value_added"].sum() / YI / scale),
+        "tax_last_year_yi": float(last_year["tax"].sum() / YI / scale),
+        "jobs_end": float(ts[ts["step"] == ts["step"].max()]["jobs"].sum() / scale),
+        "main_platform_output_share": float(main["output"].sum()
+                                            / max(last_year["output"].sum(), 1e-12)),
+        "main_platform_tax_per_mu": float(main["tax"].sum()
+                                          / max(main["land_in_use_mu"].mean(), 1e-12)),
+        "land_vacated_mu": float(flows["land_vacated_mu"].sum() / scale),
+        "land_reused_mu": float(ts[ts["step"] == ts["step"].max()]["land_reused_mu"].sum()
+                                / scale),
+        "subsidies_paid_yi": float(flows["subsidies_paid"].sum() / YI / scale),
+        "compensation_paid_yi": float(flows["compensation_paid"].sum() / YI / scale),
+        "net_fiscal_yi": float(flows["net_fiscal"].sum() / YI / scale),
+    }
+    resolved = OmegaConf.to_container(cfg, resolve=True)
+    n_initial = int(model.next_id - counts.get("entry", 0))
+    summary = {
+        "seed": int(cfg.seed),
+        "replicate": int(cfg.replicate),
+        "config_hash": config_hash(cfg),
+        "scenario": str(cfg.scenario.name),
+        "firm_scale": scale,
+        "exit_strategy": str(cfg.exit_strategy.name),
+        "driver": str(cfg.driver),
+        "period": [model.params.period.label(0),
+                   model.params.period.label(model.params.n_steps - 1)],
+        "versions": versions(),
+        "totals": totals,
+        "ladder_promotions": ladder,
+        "exit_list_firms": exit_list_fates(parks_df, events, n_initial),
+        "indicators": {k: round(v, 6) for k, v in indicators.items()},
+        "scorecard": card,
+    }
+    return RunResult(resolved, summary, ts, parks_df, plat, firms, events,
+                     rec.classes_table())
+
+
+def exit_list_fates(parks: pd.DataFrame, events: pd.DataFrame, n_initial: int) -> dict:
+    """What the firms in exit-listed parks at the start did.
+
+    The shares of them that relocated out of, exited in, or upgraded in an exit-listed park (a
+    firm may do more than one; entrants are left out). Shares are None without an exit list.
+    """
+    listed = parks["exit_listed"].to_numpy(bool)
+    n = int(parks.loc[listed, "firms_start"].sum())
+    ev = events[events["from_park"].isin(set(parks.loc[listed, "park_id"]))
+                & (events["firm"] < n_initial)]
+    out: dict[str, Any] = {"firms_start": n}
+    for kind, key in (("relocation", "relocated"), ("exit", "exited"), ("upgrade", "upgraded")):
+        k = int(ev.loc[ev["event"] == kind, "firm"].nunique())
+        out[f"{key}_share"] = round(k / n, 6) if n else None
+    return out

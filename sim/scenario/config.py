@@ -1,0 +1,70 @@
+"""The ``scenario`` config group: which world is drawn (registry, firm scale, draw parameters).
+
+Schema (a structured config: Hydra rejects unknown keys and wrong types) and domain checks; the
+values and their sources live in ``configs/scenario/*.yaml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..domain import ROLES, STAGES, ConfigError, check_range
+
+GROUP = "scenario"
+DISPERSION_KEYS = ("tax_rate", "energy", "emission", "rd", "productivity")
+
+
+@dataclass
+class Config:
+    """Schema of the ``scenario`` group (defaults mirror ``configs/scenario/jinhua.yaml``)."""
+
+    name: str = "jinhua"
+    firm_scale: float = 1.0
+    data_dir: str | None = None
+    sector_mix_leading: float = 0.6
+    role_stage_affinity: dict[str, list[float]] = field(default_factory=dict)
+    role_productivity_shift: dict[str, float] = field(default_factory=dict)
+    firm_dispersion: dict[str, float] = field(default_factory=dict)
+    rd_stage_factor: list[float] = field(default_factory=list)
+    tax_stage_factor: list[float] = field(default_factory=list)
+    redraw_below_threshold: list[float] = field(default_factory=lambda: [0.5, 0.99])
+    redraw_above_threshold: list[float] = field(default_factory=lambda: [1.0, 1.5])
+
+
+def validate(cfg: Any, ctx: Any = None) -> None:
+    """Domain checks of ``cfg.scenario``; raises ConfigError naming the key."""
+    check_range(cfg, "scenario.firm_scale", 0, 100, lo_open=True)
+    check_range(cfg, "scenario.sector_mix_leading", 0, 1)
+    s = cfg.scenario
+    missing = [r for r in ROLES if r not in s.role_productivity_shift]
+    if missing:
+        raise ConfigError(f"scenario.role_productivity_shift: missing role(s) {missing}")
+    for k in DISPERSION_KEYS:
+        if k not in s.firm_dispersion:
+            raise ConfigError(f"scenario.firm_dispersion.{k}: missing (lognormal sigma >= 0)")
+        if float(s.firm_dispersion[k]) < 0:
+            raise ConfigError(f"scenario.firm_dispersion.{k}={s.firm_dispersion[k]}: must be >= 0")
+    for key in ("rd_stage_factor", "tax_stage_factor"):
+        vals = s[key]
+        if len(vals) != len(STAGES) or any(float(v) < 0 for v in vals):
+            raise ConfigError(f"scenario.{key}: give {len(STAGES)} values >= 0, one per stage "
+                              f"{list(STAGES)}")
+    for key in ("redraw_below_threshold", "redraw_above_threshold"):
+        band(s, key)
+    for r in ROLES:
+        aff = s.role_stage_affinity
+        if r not in aff or len(aff[r]) != len(STAGES):
+            raise ConfigError(f"scenario.role_stage_affinity.{r}: give {len(STAGES)} values, one "
+                              f"per stage {list(STAGES)}")
+        if any(float(x) < 0 for x in aff[r]):
+            raise ConfigError(f"scenario.role_stage_affinity.{r}: values must be >= 0")
+
+
+def band(scfg: Any, key: str) -> tuple[float, float]:
+    """A [low, high) multiple of the above-size threshold from the scenario config."""
+    b = [float(x) for x in scfg[key]]
+    if len(b) != 2 or not 0 < b[0] < b[1]:
+        raise ConfigError(f"scenario.{key}={b}: give [low, high] with 0 < low < high "
+                          f"(multiples of the 2,000 万元 above-size threshold)")
+    return b[0], b[1]

@@ -1,0 +1,78 @@
+"""The initial world (end of 2020): registry-derived parks and sectors, and the firms in them.
+
+The firm population is drawn from the ladder-stage table (counts, lognormal revenue and land),
+placed in parks by land and role affinity, and fitted to each park's land in use. Everything is
+a function of the scenario config and the random generator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..domain import ROLES
+from .firms import FirmDraw, Firms, Sectors, build_sectors, draw_firms, firm_draw_params
+from .parks import Parks, build_parks
+from .registry import Registry, load_registry
+
+
+@dataclass
+class World:
+    """The initial world handed to the model: registry-derived parks, sectors and firms."""
+
+    registry: Registry
+    parks: Parks
+    sectors: Sectors
+    firms: Firms
+    firm_draw: FirmDraw
+    firm_scale: float
+    stage_counts: np.ndarray
+
+
+def build_world(scfg: Any, rng: np.random.Generator, above_size_threshold: float,
+                main_platform_premium: float = 0.0, registry: Registry | None = None) -> World:
+    """The initial world for a validated scenario config ``scfg`` (firm counts × firm_scale)."""
+    reg = registry or load_registry(scfg.data_dir)
+    scale = float(scfg.firm_scale)
+    parks = build_parks(reg, scale)
+    sectors = build_sectors(reg)
+    fd = firm_draw_params(reg, scfg, above_size_threshold)
+    affinity = np.array([[float(x) for x in scfg.role_stage_affinity[r]] for r in ROLES])
+
+    counts = np.round(reg.stages["count_2020"].to_numpy(float) * scale).astype(np.int64)
+    weights = parks.land_in_use0[:, None] * affinity[parks.role]  # park × stage
+    park_list, stage_list = [], []
+    # every park with land in use gets at least one firm (of its most likely stage), so that no
+    # registry land disappears in scaled-down scenarios; the rest are placed by multinomial draws
+    occupied = np.flatnonzero(weights.sum(axis=1) > 0)
+    first = (weights[occupied] * counts[None, :]).argmax(axis=1)
+    per_stage = np.bincount(first, minlength=counts.size)
+    if (per_stage <= counts).all():
+        park_list.append(occupied)
+        stage_list.append(first)
+        counts = counts - per_stage
+    for s, c in enumerate(counts):
+        w = weights[:, s]
+        if c == 0 or w.sum() <= 0:
+            continue
+        per_park = rng.multinomial(c, w / w.sum())
+        park_list.append(np.repeat(np.arange(parks.n), per_park))
+        stage_list.append(np.full(c, s))
+    park = np.concatenate(park_list) if park_list else np.empty(0, np.int64)
+    stage = np.concatenate(stage_list) if stage_list else np.empty(0, np.int64)
+    order = np.lexsort((stage, park))
+    park, stage = park[order], stage[order]
+    premium = np.where(parks.is_main, main_platform_premium, 0.0)
+    cols = draw_firms(rng, park, stage, parks, sectors, fd, first_id=0, step=-1, premium=premium)
+
+    # the firms of a park occupy its land in use: rescale their plots, keeping relative sizes
+    used = np.bincount(park, weights=cols["land"], minlength=parks.n)
+    factor = np.divide(parks.land_in_use0, used, out=np.zeros(parks.n), where=used > 0)
+    cols["land"] = cols["land"] * factor[park]
+    parks.land_in_use0 = np.bincount(park, weights=cols["land"], minlength=parks.n)
+
+    firms = Firms()
+    firms.append(cols)
+    return World(reg, parks, sectors, firms, fd, scale, counts)

@@ -1,0 +1,1 @@
+"""Sweeps: the run store, launching and collecting multiruns, strategy comparison, sensitivity."""

@@ -1,0 +1,170 @@
+"""The validation experiment (experiments/validation.py): its targets are sourced, every
+initial-state target has a model counterpart, the tables are consistent with their own columns,
+and the yearly rates are the events of the year over the mean number of living firms."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments import validation as V
+from sim.config import compose_config
+from sim.runner.simulation import build_model
+
+
+@pytest.fixture(scope="module")
+def targets():
+    return V.load_targets()
+
+
+@pytest.fixture(scope="module")
+def small_figures():
+    return V.initial_figures(["scenario=small"], replicates=[0, 1])
+
+
+@pytest.fixture(scope="module")
+def small_initial(targets, small_figures):
+    return V.initial_state_table(targets, small_figures)
+
+
+def test_targets_are_sourced_figures(targets):
+    assert targets["target_id"].is_unique
+    assert targets["source"].str.strip().str.len().gt(0).all()
+    assert targets["citation"].str.strip().str.len().gt(0).all()
+    assert np.isfinite(targets["value"]).all()
+    ranged = targets[targets["low"].notna() | targets["high"].notna()]
+    assert len(ranged) > 0
+    assert (ranged["low"] <= ranged["value"]).all() and (ranged["value"] <= ranged["high"]).all()
+    # a range is given by its midpoint, and the note says so
+    assert np.allclose(ranged["value"], (ranged["low"] + ranged["high"]) / 2, rtol=1e-3)
+    assert ranged["note"].str.contains("midpoint").all()
+    for tid in V.RATE_TARGETS.values():
+        assert tid in set(targets["target_id"])
+
+
+def test_county_shares_are_shares_of_the_sourced_gdp(targets):
+    c = targets[targets["target_id"].str.startswith(V.COUNTY_PREFIX)]
+    assert len(c) == 9 and abs(c["value"].sum() - 1) < 1e-3
+    assert c["note"].str.contains("proxy").all()
+
+
+def test_every_initial_target_has_a_counterpart(targets, small_figures):
+    for tid in targets["target_id"]:
+        if tid in V.RATE_TARGETS.values():
+            continue
+        kind, what, basis = V.counterpart(tid)
+        assert kind in (V.INPUT, V.CHECK) and what and basis
+        assert tid in small_figures
+    with pytest.raises(ValueError, match="no model counterpart"):
+        V.counterpart("not_a_target")
+
+
+def test_initial_state_table_is_consistent(targets, small_initial):
+    expected = [t for t in targets["target_id"] if t not in V.RATE_TARGETS.values()]
+    assert list(small_initial["target_id"]) == expected
+    for col in ("model_mean", "model_min", "model_max", "relative_error"):
+        assert np.isfinite(small_initial[col]).all(), col
+    d = small_initial
+    assert (d["model_min"] <= d["model_mean"] + 1e-9).all()
+    assert (d["model_mean"] <= d["model_max"] + 1e-9).all()
+    rel = (d["model_mean"] - d["source_value"]) / d["source_value"]
+    assert np.allclose(d["relative_error"], rel, atol=1e-3)
+    src = targets.set_index("target_id").loc[d["target_id"], "value"].to_numpy()
+    assert np.allclose(d["source_value"], src)
+    assert set(d["kind"]) == {V.INPUT, V.CHECK}
+    assert (d["replicates"] == 2).all()
+
+
+def test_shares_in_the_model_add_up(small_figures):
+    for prefix in (V.CLASS_PREFIX, V.COUNTY_PREFIX):
+        cols = [c for c in small_figures.columns if c.startswith(prefix)]
+        assert np.allclose(small_figures[cols].sum(axis=1), 1.0)
+
+
+def test_above_size_firms_drawn_close_to_the_reported_count(targets):
+    reported = float(targets.set_index("target_id").loc["above_size_firms", "value"])
+    model = build_model(compose_config([]))  # city scale, before any step
+    fig = V.model_figures(model)
+    assert abs(fig["above_size_firms"] - reported) / reported < 0.02
+    assert fig["main_platforms"] == 14
+
+
+def test_annual_rates_match_a_direct_count(none_run):
+    """Rates from the timeseries counters = events of the year / mean living firms at the ends
+    of its quarters, counted from the events and the firm table."""
+    rates = V.annual_rates(none_run.timeseries)
+    ev = none_run.events
+    ev_year = ev["quarter"].str[:4].astype(int)
+    ts = none_run.timeseries
+    step_of = dict(zip(ts["quarter"], ts["step"], strict=False))
+    f = none_run.firms
+    entered = f["entered"].map(step_of).to_numpy()
+    left = f["left"].map(step_of).fillna(np.inf).to_numpy()
+    quarters = ts[ts["step"] >= 0].drop_duplicates("step")
+    alive = {s: int(((entered <= s) & (left > s)).sum()) for s in quarters["step"]}
+    for year, qs in quarters.groupby("year"):
+        firms = np.mean([alive[s] for s in qs["step"]])
+        for rate, kind in (("relocation", "relocation"), ("exit", "exit")):
+            n = int(((ev["event"] == kind) & (ev_year == year)).sum())
+            got = rates[(rates["rate"] == rate) & (rates["year"] == year)]
+            assert len(got) == 1
+            assert int(got["events"].iloc[0]) == n
+            assert got["value"].iloc[0] == pytest.approx(n / firms, rel=1e-12)
+
+
+def test_dynamics_table_bands_and_published_rates(none_run, targets):
+    one = V.annual_rates(none_run.timeseries)
+    runs = []
+    for k, factor in enumerate((0.8, 1.0, 1.3)):
+        r = one.assign(config_hash=f"run{k}")
+        r["value"] = r["value"] * factor
+        runs.append(r)
+    rates = pd.concat(runs, ignore_index=True)
+    dyn = V.dynamics_table(rates, targets)
+    years = sorted(one["year"].unique())
+    pooled = f"{years[0]}–{years[-1]}"
+    for rate in V.RATE_COLUMNS:
+        d = dyn[dyn["rate"] == rate]
+        assert list(d["year"]) == [str(y) for y in years] + [pooled]
+        assert (d["runs"] == 3).all()
+        assert (d["model_p05"] <= d["model_mean"] + 1e-9).all()
+        assert (d["model_mean"] <= d["model_p95"] + 1e-9).all()
+        mean_of_years = rates[rates["rate"] == rate]["value"].mean()
+        assert d[d["year"] == pooled]["model_mean"].iloc[0] == pytest.approx(mean_of_years,
+                                                                               abs=1e-5)
+    rel = dyn[dyn["rate"] == "relocation"]
+    assert (rel["published_value"] == 0.032).all()
+    ex = dyn[dyn["rate"] == "exit"]
+    assert ex["published_value"].isna().all()
+    assert (ex["calibration_target"] == V.EXIT_RATE_ESTIMATE).all()
+    assert ex["note"].str.contains("estimate").all()
+
+
+def test_figure_has_both_panels(none_run, targets, small_initial):
+    dyn = V.dynamics_table(V.annual_rates(none_run.timeseries), targets)
+    fig = V.figure(small_initial, dyn, "test")
+    try:
+        assert len(fig.axes) == 2
+        assert len(fig.axes[0].get_yticklabels()) == len(small_initial)
+    finally:
+        plt.close(fig)
+
+
+def test_calibration_statement_names_the_configured_constants():
+    b = compose_config([]).behavior
+    for key in ("asc_upgrade", "asc_exit", "asc_move"):
+        assert f"behavior.{key} = {b[key]}" in V.CALIBRATION
+    assert "Tang et al. 2020" in V.CALIBRATION and "tests/test_calibration.py" in V.CALIBRATION
+
+
+def test_markdown_blocks_for_the_docs(tmp_path, none_run, targets, small_initial):
+    small_initial.to_csv(tmp_path / "initial_state.csv", index=False)
+    V.dynamics_table(V.annual_rates(none_run.timeseries), targets).to_csv(
+        tmp_path / "dynamics.csv", index=False)
+    blocks = V.markdown_blocks(tmp_path)
+    assert set(blocks) == set(V.DOC_BLOCKS)
+    ini, dyn = (blocks[k] for k in V.DOC_BLOCKS)
+    assert len(ini.splitlines()) == 2 + len(small_initial)
+    assert "2021–2025" in dyn and "Tang et al. 2020" in dyn

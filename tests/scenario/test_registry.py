@@ -1,0 +1,216 @@
+"""The packaged data tables and the registry's checks (sim/scenario/registry.py)."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.domain import ROLES, STAGES, ConfigError
+from sim.scenario import DATA_DIR, load_registry
+
+JURISDICTIONS = {"婺城区", "金东区", "兰溪市", "东阳市", "义乌市", "永康市", "浦江县", "武义县",
+                 "磐安县", "金华开发区"}
+
+
+# --------------------------------------------------------------------------- packaged data
+
+
+def test_registry_jurisdictions(registry):
+    """The registry has exactly the 10 jurisdictions of the 1+10+N system."""
+    assert len(registry.counties) == 10
+    assert set(registry.counties["name_zh"]) == JURISDICTIONS
+
+
+def test_registry_platforms_have_members(registry):
+    """There are exactly 14 main platforms, each with at least one member park in its county."""
+    plats = registry.platforms
+    assert len(plats) == 14 and plats["platform_id"].is_unique
+    parks = registry.parks
+    for pid, county in zip(plats["platform_id"], plats["county_id"], strict=True):
+        members = parks[parks["platform_id"] == pid]
+        assert len(members) >= 1, pid
+        assert (members["role"] == "main_platform").all()
+        assert (members["county_id"] == county).all(), pid
+
+
+def test_registry_roles_allowed(registry):
+    """Every park has one of the four roles, and only main-platform parks have a platform."""
+    parks = registry.parks
+    assert set(parks["role"]) <= set(ROLES)
+    assert set(parks["role"]) == set(ROLES)
+    has_plat = parks["platform_id"].notna()
+    assert (has_plat == (parks["role"] == "main_platform")).all()
+    assert parks["park_id"].is_unique
+
+
+def test_every_row_sourced_or_estimate():
+    """Every row of every data CSV has a non-empty source or a note containing 'estimate'."""
+    files = sorted(DATA_DIR.glob("*.csv"))
+    assert len(files) >= 6
+    for f in files:
+        df = pd.read_csv(f, dtype=str, keep_default_na=False)
+        src = df["source"].str.strip() if "source" in df else pd.Series([""] * len(df))
+        note = df["note"] if "note" in df else pd.Series([""] * len(df))
+        ok = (src != "") | note.str.contains("estimate", case=False)
+        bad = list(np.flatnonzero(~ok.to_numpy()) + 2)
+        assert not bad, f"{f.name}: lines {bad} have neither source nor estimate note"
+
+
+def test_stages_above_size_total(registry):
+    """above_size + joint_stock + listed firms sum to Jinhua's 4,556 规上 firms of 2020."""
+    st = registry.stages.set_index("stage_id")
+    assert list(registry.stages["stage_id"]) == list(STAGES)
+    assert int(st.loc[["above_size", "joint_stock", "listed"], "count_2020"].sum()) == 4556
+
+
+# --------------------------------------------------------------------------- bad data files
+
+
+def copy_data(tmp_path: Path) -> Path:
+    d = tmp_path / "data"
+    d.mkdir()
+    for f in DATA_DIR.glob("*.csv"):
+        shutil.copy(f, d / f.name)
+    return d
+
+
+def edit_parks(d: Path, edit) -> list[int]:
+    """Rewrite parks.csv through ``edit(header, rows)``; return each row's first physical line."""
+    path = d / "parks.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    edit(header, rows)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows([header, *rows])
+    starts = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        prev = reader.line_num
+        for _ in reader:
+            starts.append(prev + 1)
+            prev = reader.line_num
+    return starts
+
+
+def error_line(msg: str) -> int:
+    m = re.search(r"line (\d+)\b", msg)
+    assert m, msg
+    return int(m.group(1))
+
+
+def test_unknown_county_names_file_and_line(tmp_path):
+    """An unknown county_id is reported with parks.csv and the line of the bad row."""
+    d = copy_data(tmp_path)
+
+    def edit(h, rows):
+        rows[37][h.index("county_id")] = "atlantis"
+
+    lines = edit_parks(d, edit)
+    with pytest.raises(ConfigError) as e:
+        load_registry(d)
+    msg = str(e.value)
+    assert "parks.csv" in msg and "atlantis" in msg
+    assert error_line(msg) == lines[37] == 39
+
+
+def test_duplicate_park_id(tmp_path):
+    """A duplicated park_id is reported at the line of the second occurrence."""
+    d = copy_data(tmp_path)
+
+    def edit(h, rows):
+        rows[90][h.index("park_id")] = rows[12][h.index("park_id")]
+
+    lines = edit_parks(d, edit)
+    with pytest.raises(ConfigError) as e:
+        load_registry(d)
+    msg = str(e.value)
+    assert "parks.csv" in msg and "duplicate" in msg
+    assert error_line(msg) == lines[90]
+
+
+def test_unknown_role(tmp_path):
+    """A role outside the four allowed ones is reported with file and line."""
+    d = copy_data(tmp_path)
+
+    def edit(h, rows):
+        rows[120][h.index("role")] = "theme_park"
+
+    lines = edit_parks(d, edit)
+    with pytest.raises(ConfigError) as e:
+        load_registry(d)
+    msg = str(e.value)
+    assert "parks.csv" in msg and "theme_park" in msg
+    assert error_line(msg) == lines[120]
+
+
+def test_main_platform_without_platform_id(tmp_path):
+    """A main_platform park with an empty platform_id is reported with file and line."""
+    d = copy_data(tmp_path)
+    target = {}
+
+    def edit(h, rows):
+        i = [k for k, r in enumerate(rows) if r[h.index("role")] == "main_platform"][5]
+        rows[i][h.index("platform_id")] = ""
+        target["i"] = i
+
+    lines = edit_parks(d, edit)
+    with pytest.raises(ConfigError) as e:
+        load_registry(d)
+    msg = str(e.value)
+    assert "parks.csv" in msg and "platform_id" in msg
+    assert error_line(msg) == lines[target["i"]]
+
+
+def test_line_number_after_multiline_note(tmp_path):
+    """The reported line is the physical line of the bad row even after a multi-line quoted note."""
+    d = copy_data(tmp_path)
+
+    def edit(h, rows):
+        rows[3][h.index("note")] += "\nsecond line of the note"
+        rows[37][h.index("county_id")] = "atlantis"
+
+    lines = edit_parks(d, edit)
+    assert lines[37] == 40  # one extra physical line before the bad row
+    with pytest.raises(ConfigError) as e:
+        load_registry(d)
+    assert error_line(str(e.value)) == lines[37]
+
+
+def test_missing_column(tmp_path):
+    """A data file without a required column gives a ConfigError naming the file and the column."""
+    d = copy_data(tmp_path)
+
+    def edit(h, rows):
+        k = h.index("land_in_use_mu")
+        del h[k]
+        for r in rows:
+            del r[k]
+
+    edit_parks(d, edit)
+    with pytest.raises(ConfigError) as e:
+        load_registry(d)
+    assert "parks.csv" in str(e.value) and "land_in_use_mu" in str(e.value)
+
+
+def test_missing_file(tmp_path):
+    """A data directory without one of the tables gives a ConfigError naming the missing file."""
+    d = copy_data(tmp_path)
+    (d / "sectors.csv").unlink()
+    with pytest.raises(ConfigError) as e:
+        load_registry(d)
+    assert "sectors.csv" in str(e.value)
+
+
+def test_copied_data_loads(tmp_path):
+    """An unmodified copy of the packaged tables loads from another directory."""
+    d = copy_data(tmp_path)
+    reg = load_registry(d)
+    assert len(reg.parks) == len(load_registry().parks)
+    assert Path(reg.source_dir) == d

@@ -1,0 +1,93 @@
+"""The initial world drawn from the registry (sim/scenario/world.py, firms.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.domain import STAGES
+from sim.scenario import build_world
+
+ABOVE_SIZE_THRESHOLD = 2000.0  # 万元, NBS 规模以上工业 threshold
+
+
+def world(cfg, seed: int, registry=None):
+    return build_world(cfg.scenario, np.random.default_rng(seed), ABOVE_SIZE_THRESHOLD, 0.05,
+                       registry=registry)
+
+
+# --------------------------------------------------------------------------- build_world
+
+
+def test_build_world_reproducible(small_cfg, registry):
+    """The same seed gives identical firm columns; a different seed gives different ones."""
+    a, b, c = (world(small_cfg, s, registry) for s in (11, 11, 12))
+    assert a.firms.n == b.firms.n
+    for col in a.firms.cols:
+        np.testing.assert_array_equal(getattr(a.firms, col), getattr(b.firms, col), err_msg=col)
+    assert a.firms.n == c.firms.n  # counts are fixed by the stage table
+    assert not np.array_equal(a.firms.land, c.firms.land)
+    assert not np.array_equal(a.firms.revenue, c.firms.revenue)
+    assert not np.array_equal(a.firms.park, c.firms.park)
+
+
+def test_build_world_stage_counts(small_cfg, registry):
+    """Firm counts by ladder stage are round(count_2020 × firm_scale)."""
+    w = world(small_cfg, 3, registry)
+    expect = np.round(registry.stages["count_2020"].to_numpy(float) * 0.03).astype(int)
+    # hand check for the small scenario: 20000, 36000, 4101, 400, 55 × 3% = 600, 1080, 123, 12, 2
+    assert expect.tolist() == [600, 1080, 123, 12, 2]
+    np.testing.assert_array_equal(np.bincount(w.firms.stage, minlength=len(STAGES)), expect)
+
+
+def test_build_world_firms_fill_park_land(small_cfg, registry):
+    """Each park's firms fill its land in use: registry land × firm_scale where it has firms."""
+    w = world(small_cfg, 1, registry)
+    used = np.bincount(w.firms.park, weights=w.firms.land, minlength=w.parks.n)
+    np.testing.assert_allclose(used, w.parks.land_in_use0, rtol=0, atol=1e-6)
+    has = np.bincount(w.firms.park, minlength=w.parks.n) > 0
+    reg_land = registry.parks["land_in_use_mu"].to_numpy(float) * 0.03
+    np.testing.assert_allclose(used[has], reg_land[has], rtol=0, atol=1e-6)
+    assert np.all(w.firms.land > 0)
+
+
+def test_build_world_keeps_all_registry_land(small_cfg, registry):
+    """Every park keeps its registry land in use × firm_scale in the initial world."""
+    w = world(small_cfg, 0, registry)
+    reg_land = registry.parks["land_in_use_mu"].to_numpy(float) * 0.03
+    np.testing.assert_allclose(w.parks.land_in_use0, reg_land, rtol=1e-9)
+
+
+def test_build_world_scale_doubles(small_cfg, registry):
+    """Doubling firm_scale doubles firm counts by stage (within rounding) and land in use."""
+    w1 = world(small_cfg, 5, registry)
+    cfg2 = small_cfg.copy()
+    cfg2.scenario.firm_scale = 0.06
+    w2 = world(cfg2, 5, registry)
+    c1 = np.bincount(w1.firms.stage, minlength=len(STAGES))
+    c2 = np.bincount(w2.firms.stage, minlength=len(STAGES))
+    assert np.all(np.abs(c2 - 2 * c1) <= 1)
+    assert abs(w2.firms.n - 2 * w1.firms.n) <= len(STAGES)
+    np.testing.assert_allclose(w2.parks.land_available0, 2 * w1.parks.land_available0)
+    # registry land 201,954 mu: 3% ≈ 6,059 mu, 6% ≈ 12,117 mu (minus any park left without firms)
+    ratio = w2.firms.land.sum() / w1.firms.land.sum()
+    assert ratio == pytest.approx(2.0, rel=0.02)
+
+
+def test_build_world_revenue_threshold(small_cfg, registry):
+    """Individual and micro firms have revenue < 2,000 万元; above-size and up >= 2,000."""
+    w = world(small_cfg, 7, registry)
+    above = w.firms.stage >= STAGES.index("above_size")
+    assert above.any() and (~above).any()
+    assert np.all(w.firms.revenue[~above] < ABOVE_SIZE_THRESHOLD)
+    assert np.all(w.firms.revenue[above] >= ABOVE_SIZE_THRESHOLD)
+    assert np.all(w.firms.revenue > 0)
+
+
+def test_build_world_firms_fit_park_capacity(small_cfg, registry):
+    """Every firm sits in a park whose land (in use + available) can hold its plot."""
+    w = world(small_cfg, 2, registry)
+    p = w.parks
+    cap = p.land_in_use0 + p.land_available0
+    assert np.all(w.firms.land <= cap[w.firms.park] + 1e-9)
+    assert np.all((w.firms.park >= 0) & (w.firms.park < p.n))
