@@ -1,10 +1,44 @@
 """Pure, vectorised decision kernels shared by both drivers.
 
-Arrays in, arrays out, an explicit :class:`numpy.random.Generator`; no model, no Mesa, no I/O.
-A deciding firm chooses among ``stay``, ``upgrade``, ``exit`` and ``relocate`` to one of ``J``
-destination parks sampled uniformly from the parks that accept firms (multinomial logit with
-sampled alternatives, as in UrbanSim's location choice). Utilities follow DESIGN.md §4; all money
-terms are divided by the firm's revenue scale so coefficients are per unit of annual revenue.
+Arrays in, arrays out: no model, no Mesa, no I/O, and no random generator either (the caller
+passes the uniform draws, keyed to firm and quarter, see ``sim.streams``). A deciding firm
+chooses among ``stay``, ``upgrade``, ``exit`` and ``relocate`` to one of ``J`` destination parks
+drawn by importance sampling (``agents.sampling``), by multinomial logit.
+
+**One currency.** Every utility is money in 万元 times one money coefficient, plus
+non-monetary terms: ``U = β_i·M + N + ε`` with ``β_i = λ / S_i``, where ``S_i`` is the firm's
+trend revenue (its base revenue grown with its sector's trend): the coefficient falls in
+proportion to firm size, so a sum matters by what it is to the firm. Annual flows count over
+``H`` years (``horizon_years``), one-off amounts once:
+
+* stay: ``β·(H·π_here + holding) − pressure`` (D-class pressure, vacating pressure);
+* upgrade: ``asc_up + β·(H·π_upgraded + holding − cost·(1 − subsidy share) + ladder reward)``
+  — an investment: the profit gain of a productivity step (smaller for each further upgrade)
+  and of the energy cut, against its net cost;
+* exit: ``asc_exit + β·liquidation``;
+* relocate to d: ``asc_move + β·(H·π_d + holding_d − moving costs − land bought at d +
+  liquidation + relocation subsidy) + spatial and agglomeration terms + sampling correction``.
+
+An owner's plot is an asset on both sides: ``liquidation`` is what leaving returns now (the
+plot at resale value, or the vacating compensation once vacating has started), ``holding`` what
+the plot is worth at the end of the horizon to a firm that stays (its resale value, or in a
+vacating park the late compensation it will be cleared with). So selling up is no reason to
+exit, and in a vacating park the gap between the offer now and the late terms is the reason to
+leave early. A renter holds no plot: it gets the tenants' compensation only.
+
+**Outside options.** The firms of 2020 are taken to be in equilibrium with their 2020
+conditions: each firm's exit utility carries its own constant, ``λ·(b_i − b̄_stage)`` with
+``b_i`` its profit over the horizon per unit of trend revenue at the start (before
+class-dependent costs) and ``b̄_stage`` the median of its ladder stage. Within a stage no firm
+is likelier to exit for its 2020 profit level alone (exits answer to what changes: shocks,
+class costs, vacating, policies); between stages the more profitable larger firms exit less.
+(Without it the 2020 stock sorts out its least profitable firms in the first years and the
+exit rate halves over the run.)
+
+Profit ``π = margin·revenue − fixed − land-use tax (owners, after class relief) or rent
+(renters) − electricity surcharge``, fixed costs a share of trend revenue. Owners buy land at
+the destination's market price; renters rent floor space and can also go where only floor space
+is let (small-and-micro enterprise parks, ``ParkView.renters_only``).
 
 Column layout of a utility matrix: 0 stay, 1 upgrade, 2 exit, 3.. 3+J-1 the sampled destinations.
 """
@@ -24,7 +58,7 @@ ACTIONS = ("stay", "upgrade", "exit", "relocate")
 class ChoiceParams:
     """Behavioural coefficients of the utilities (the ``behavior`` config group)."""
 
-    logit_scale: float
+    money_coefficient: float  # λ: utility per unit of the firm's trend revenue
     horizon_years: float
     asc_upgrade: float
     asc_exit: float
@@ -41,6 +75,7 @@ class ChoiceParams:
     evaluation_pressure_d: float
     vacating_pressure: float
     upgrade_gain: float
+    upgrade_gain_decay: float
     upgrade_cost_share: float
     upgrade_energy_cut: float
 
@@ -51,14 +86,19 @@ class DeciderRows:
 
     park: np.ndarray  # int, current park index
     sector: np.ndarray  # int
-    land: np.ndarray  # mu
-    scale: np.ndarray  # base revenue, 万元/yr (normaliser of money terms)
+    land: np.ndarray  # mu (a renter's: the footprint of its floor space)
+    size: np.ndarray  # trend revenue, 万元/yr (denominator of the money coefficient)
     revenue: np.ndarray  # current revenue, 万元/yr
     margin: np.ndarray  # sector profit margin on revenue
+    upgrades: np.ndarray  # upgrades done so far
+    renter: np.ndarray  # bool: rents floor space (else owns its plot)
     class_d: np.ndarray  # bool, D class in the last evaluation
     relief: np.ndarray  # share of land-use tax waived by class
     surcharge_cost: np.ndarray  # electricity surcharge, 万元/yr at current output
     ladder_gain: np.ndarray  # ladder reward an upgrade would trigger, 万元
+    must_leave: np.ndarray  # bool: ordered to clear a park past its deadline (no stay, no upgrade)
+    must_rectify: np.ndarray  # bool: consecutive D years: rectify (upgrade) or leave
+    exit_shift: np.ndarray  # utility of the firm's own outside option (see the module notes)
 
 
 @dataclass
@@ -72,92 +112,109 @@ class ParkView:
     is_main: np.ndarray  # bool
     land_price: np.ndarray  # market price 万元/mu
     land_tax: np.ndarray  # land-use tax 万元/mu/yr before class relief (land policy)
-    resale_per_mu: np.ndarray  # 万元/mu a firm recovers selling its plot (land policy)
+    rent_per_mu: np.ndarray  # floor-space rent 万元/yr per mu of footprint (land policy)
+    resale_per_mu: np.ndarray  # 万元/mu an owner recovers selling its plot (land policy)
+    renters_only: np.ndarray  # bool: only floor space to let, no land for sale (land policy)
     upgrade_subsidy_share: np.ndarray  # share of an upgrade's cost reimbursed (subsidy policy)
     subsidy_eligible: np.ndarray  # bool: destinations where a relocation subsidy applies
     premium: np.ndarray  # log productivity premium of the location
-    vacating: np.ndarray  # bool: vacating has started (stay/upgrade carry pressure, upgrade barred)
-    no_stay: np.ndarray  # bool: past the vacating deadline, staying is not allowed
-    compensation: np.ndarray  # vacating compensation 万元/mu offered to leavers (0 if none)
-    relocation_subsidy: np.ndarray  # 万元/mu for leavers relocating to eligible parks (0 if none)
-    remaining: np.ndarray  # remaining land capacity, mu (<= 0 for parks that accept nobody)
+    vacating: np.ndarray  # bool: vacating has started (stay carries pressure, upgrade barred)
+    compensation: np.ndarray  # 万元/mu paid to owners leaving a vacating park now (0 if none)
+    renter_compensation: np.ndarray  # 万元/mu paid to renters leaving a vacating park now
+    late_compensation: np.ndarray  # 万元/mu owners get when cleared after the deadline
+    renter_late_compensation: np.ndarray  # 万元/mu renters get when cleared
+    relocation_subsidy: np.ndarray  # 万元/mu for leavers relocating to eligible parks
+    remaining: np.ndarray  # remaining capacity, mu (<= 0 for parks that accept nobody)
     log_size: np.ndarray  # log(free land / mean free land of accepting parks): scale-free size
     sector_share: np.ndarray  # P×S share of each park's output by sector
     leading: np.ndarray  # P×S bool, the park's (platform's) leading sectors
     distance_km: np.ndarray  # P×P
 
 
-def sample_destinations(rng: np.random.Generator, n: int, accepting: np.ndarray,
-                        j: int) -> np.ndarray:
-    """Sample ``j`` destination parks per decider uniformly (with replacement) from ``accepting``.
+def profit_costs(rows: DeciderRows, parks: ParkView, where: np.ndarray) -> np.ndarray:
+    """Annual land-use tax (owners, after relief) or rent (renters) at parks ``where``, 万元."""
+    tax = parks.land_tax[where] * (1.0 - rows.relief)
+    return rows.land * np.where(rows.renter, parks.rent_per_mu[where], tax)
 
-    Returns an (n, j) int array of park indices, or an (n, 0) array when no park accepts firms.
+
+def liquidation(rows: DeciderRows, parks: ParkView) -> np.ndarray:
+    """What leaving the current park returns now, 万元.
+
+    An owner's plot at resale value, or the vacating compensation once vacating has started;
+    a renter only the tenants' compensation.
     """
-    if accepting.size == 0 or n == 0:
-        return np.empty((n, 0 if accepting.size == 0 else j), dtype=np.int64)
-    return accepting[rng.integers(0, accepting.size, size=(n, j))]
+    here = rows.park
+    owner = np.where(parks.vacating[here], parks.compensation[here], parks.resale_per_mu[here])
+    return rows.land * np.where(rows.renter, parks.renter_compensation[here], owner)
 
 
-def utilities(rows: DeciderRows, dest: np.ndarray, parks: ParkView,
+def holding(rows: DeciderRows, parks: ParkView) -> np.ndarray:
+    """What the current plot is worth at the end of the horizon to a firm that stays, 万元.
+
+    Its resale value, or in a vacating park the late compensation of a firm cleared after the
+    deadline (renters: the tenants' late compensation).
+    """
+    here, vac = rows.park, parks.vacating[rows.park]
+    owner = np.where(vac, parks.late_compensation[here], parks.resale_per_mu[here])
+    return rows.land * np.where(rows.renter, parks.renter_late_compensation[here], owner)
+
+
+def utilities(rows: DeciderRows, dest: np.ndarray, correction: np.ndarray, parks: ParkView,
               p: ChoiceParams) -> tuple[np.ndarray, np.ndarray]:
     """Utilities and availability of every alternative: (n, 3+J) float and bool arrays."""
     n, j = dest.shape
-    lam_h = p.logit_scale * p.horizon_years
-    lam = p.logit_scale
-    s = rows.scale
     here = rows.park
-    land = rows.land
-    fixed = p.fixed_cost_share * s
-    tax_here = parks.land_tax[here] * land * (1.0 - rows.relief)
-    profit_here = rows.margin * rows.revenue - fixed - tax_here - rows.surcharge_cost
+    beta = p.money_coefficient / rows.size
+    h = p.horizon_years
+    fixed = p.fixed_cost_share * rows.size
+    costs_here = profit_costs(rows, parks, here)
+    profit_here = rows.margin * rows.revenue - fixed - costs_here - rows.surcharge_cost
     vacating = parks.vacating[here]
-    comp = parks.compensation[here]
-    # what leaving the current plot returns: vacating compensation, else a resale of the plot
-    liquidation = np.where(comp > 0, comp, parks.resale_per_mu[here]) * land
+    liq = liquidation(rows, parks)
+    hold = holding(rows, parks)
 
     u = np.empty((n, N_FIXED + j))
     avail = np.ones((n, N_FIXED + j), dtype=bool)
 
-    pressure = p.evaluation_pressure_d * rows.class_d + p.vacating_pressure * vacating
-    u[:, STAY] = lam_h * profit_here / s - pressure
-    avail[:, STAY] = ~parks.no_stay[here]
+    u[:, STAY] = (beta * (h * profit_here + hold) - p.evaluation_pressure_d * rows.class_d
+                  - p.vacating_pressure * vacating)
+    avail[:, STAY] = ~(rows.must_leave | rows.must_rectify)
 
-    rev_up = rows.revenue * np.exp(p.upgrade_gain)
-    profit_up = (rows.margin * rev_up - fixed - tax_here
-                 - rows.surcharge_cost * (1.0 - p.upgrade_energy_cut) * np.exp(p.upgrade_gain))
-    one_off_up = (p.upgrade_cost_share * rows.revenue
-                  * (1.0 - parks.upgrade_subsidy_share[here]) - rows.ladder_gain)
-    u[:, UPGRADE] = p.asc_upgrade + lam_h * profit_up / s - lam * one_off_up / s
-    avail[:, UPGRADE] = ~vacating & ~parks.no_stay[here]
+    step = np.exp(p.upgrade_gain * p.upgrade_gain_decay ** rows.upgrades)
+    profit_up = (rows.margin * rows.revenue * step - fixed - costs_here
+                 - rows.surcharge_cost * (1.0 - p.upgrade_energy_cut) * step)
+    net_cost = (p.upgrade_cost_share * rows.revenue * (1.0 - parks.upgrade_subsidy_share[here])
+                - rows.ladder_gain)
+    u[:, UPGRADE] = p.asc_upgrade + beta * (h * profit_up + hold - net_cost)
+    avail[:, UPGRADE] = ~vacating & ~rows.must_leave
 
-    u[:, EXIT] = p.asc_exit + lam * liquidation / s
+    u[:, EXIT] = p.asc_exit + beta * liq + rows.exit_shift
 
     if j:
-        _relocation_utilities(rows, dest, parks, p, fixed, liquidation, vacating,
-                              u[:, N_FIXED:], avail[:, N_FIXED:])
+        _relocation(rows, dest, correction, parks, p, beta, fixed, liq,
+                    u[:, N_FIXED:], avail[:, N_FIXED:])
     return u, avail
 
 
 @dataclass(frozen=True)
 class DestinationTerms:
-    """The parts of the relocation utility that depend on parks only, for one view and ``p``.
+    """Park-only relocation terms for one view and ``p``.
 
     ``pair_sector`` is a flat (P, S, P) table over (home park, sector, destination) of the
-    distance, county-line, agglomeration, leading-industry, main-platform and size terms; the
-    other arrays are per destination park and are multiplied by per-firm coefficients.
+    distance, county-line, agglomeration, leading-industry, main-platform and size terms.
     """
 
     pair_sector: np.ndarray  # (P*S*P,) float
     premium_factor: np.ndarray  # exp(premium) of the destination
-    subsidised: np.ndarray  # 1.0 where a vacating firm's relocation subsidy applies, else 0.0
+    eligible: np.ndarray  # 1.0 where a vacating firm's relocation subsidy applies, else 0.0
+    net_buy: np.ndarray  # 万元/mu an owner sinks buying land at d: price less resale value
 
 
 def destination_terms(parks: ParkView, p: ChoiceParams) -> DestinationTerms:
-    """Park-only relocation terms for ``parks`` and ``p``, computed once per view.
+    """Park-only relocation terms, memoised on the view.
 
-    A view is a per-quarter snapshot that is not modified once built, so the terms are
-    memoised on it (for the last ``p`` used): the agent driver, which calls the kernel once
-    per firm, then pays for the table once a quarter, not once a firm.
+    A view is not modified once built, so the agent driver, calling the kernel once per firm,
+    builds them once a quarter.
     """
     cached = parks.__dict__.get("_destination_terms")
     if cached is not None and cached[0] is p:
@@ -165,72 +222,63 @@ def destination_terms(parks: ParkView, p: ChoiceParams) -> DestinationTerms:
     county_line = parks.county[None, :] != parks.county[:, None]  # [home, destination]
     pair = (-p.distance_per_10km * parks.distance_km / 10.0 - p.county_line * county_line
             + p.main_platform_pull * parks.is_main + p.destination_size * parks.log_size)
-    sector = (p.agglomeration * parks.sector_share
-              + p.leading_match * parks.leading)  # [destination, sector]
+    sector = p.agglomeration * parks.sector_share + p.leading_match * parks.leading
     n_parks, n_sectors = sector.shape
     table = np.empty((n_parks, n_sectors, n_parks))  # [home, sector, destination]
     np.add(pair[:, None, :], sector.T[None, :, :], out=table)
-    terms = DestinationTerms(
-        pair_sector=table.ravel(),
-        premium_factor=np.exp(parks.premium),
-        subsidised=parks.subsidy_eligible.astype(float),
-    )
+    terms = DestinationTerms(table.ravel(), np.exp(parks.premium),
+                             parks.subsidy_eligible.astype(float),
+                             parks.land_price - parks.resale_per_mu)
     parks._destination_terms = (p, terms)
     return terms
 
 
-def _relocation_utilities(rows: DeciderRows, dest: np.ndarray, parks: ParkView, p: ChoiceParams,
-                          fixed: np.ndarray, liquidation: np.ndarray, vacating: np.ndarray,
-                          u: np.ndarray, avail: np.ndarray) -> None:
+def _relocation(rows: DeciderRows, dest: np.ndarray, correction: np.ndarray, parks: ParkView,
+                p: ChoiceParams, beta: np.ndarray, fixed: np.ndarray, liq: np.ndarray,
+                u: np.ndarray, avail: np.ndarray) -> None:
     """Fill ``u`` and ``avail`` (n, J) for relocating to the sampled ``dest`` parks.
 
-    The utility of a move is separable into per-firm coefficients times per-destination
-    attributes (productivity premium, land-use tax, land price, subsidy eligibility) plus the
-    park-only table of :func:`destination_terms`. Each (n, J) cell thus costs a few gathers
-    from small tables and multiply-adds, instead of re-deriving every term per cell:
+    Separable into per-firm coefficients times per-destination attributes plus the park-only
+    table, so each (n, J) cell is a few gathers and multiply-adds:
 
-    u = asc_move + λh·(margin·revenue·e^{prem_d − prem_h} − fixed − tax_d − surcharge)/scale
-        − λ·(moving_fixed + (moving_per_mu + price_d)·land − liquidation − subsidy_d)/scale
-        + pair_sector[home, sector, d]
+    u = asc_move + β·H·(margin·revenue·e^{prem_d − prem_h} − fixed − cost_d − surcharge)
+        − β·(moving_fixed + moving_per_mu·land + owner·(price_d − resale_d)·land − liquidation
+        − subsidy_h·land·eligible_d) + pair_sector[home, sector, d] + correction
     """
-    lam_h = p.logit_scale * p.horizon_years
-    lam = p.logit_scale
-    s, here, land = rows.scale, rows.park, rows.land
+    h = p.horizon_years
+    here, land, owner = rows.park, rows.land, ~rows.renter
     terms = destination_terms(parks, p)
     n_parks, n_sectors = parks.sector_share.shape
 
-    # per-firm parts
-    const = (p.asc_move - lam_h * (fixed + rows.surcharge_cost) / s
-             - lam * (p.moving_cost_fixed + p.moving_cost_per_mu * land - liquidation) / s)
-    c_revenue = lam_h * rows.margin * rows.revenue * np.exp(-parks.premium[here]) / s
-    c_tax = -lam_h * land * (1.0 - rows.relief) / s
-    c_price = -lam * land / s
+    const = p.asc_move + beta * (h * (-fixed - rows.surcharge_cost) - p.moving_cost_fixed
+                                 - p.moving_cost_per_mu * land + liq)
+    c_revenue = beta * h * rows.margin * rows.revenue * np.exp(-parks.premium[here])
+    c_tax = -beta * h * land * (1.0 - rows.relief) * owner
+    c_rent = -beta * h * land * rows.renter
+    c_price = -beta * land * owner
 
-    # (n, J) parts: gathers from small per-park tables into two reused buffers; the indices
-    # are valid park numbers, and mode="clip" spares numpy's buffered bounds-checked path
     key = ((here * n_sectors + rows.sector) * n_parks)[:, None] + dest
-    out = np.take(terms.pair_sector, key, mode="clip")
+    out = np.take(terms.pair_sector, key, mode="clip")  # indices are valid park numbers
+    out += correction
     out += const[:, None]
     tmp = np.take(terms.premium_factor, dest, mode="clip")
     tmp *= c_revenue[:, None]
     out += tmp
-    np.take(parks.land_tax, dest, out=tmp, mode="clip")
-    tmp *= c_tax[:, None]
-    out += tmp
-    # the relocation subsidy only concerns firms of vacating parks: add it on those rows only
-    subsidy = parks.relocation_subsidy[here]
+    for coef, values in ((c_tax, parks.land_tax), (c_rent, parks.rent_per_mu),
+                         (c_price, terms.net_buy)):
+        np.take(values, dest, out=tmp, mode="clip")
+        tmp *= coef[:, None]
+        out += tmp
+    subsidy = parks.relocation_subsidy[here]  # only firms of vacating parks get one
     vac = np.flatnonzero(subsidy > 0)
     if vac.size:
-        c_subsidy = lam * subsidy[vac] * land[vac] / s[vac]
-        out[vac] += c_subsidy[:, None] * terms.subsidised[dest[vac]]
-    # the land price, the last term, is added straight into u
-    np.take(parks.land_price, dest, out=tmp, mode="clip")
-    tmp *= c_price[:, None]
-    np.add(out, tmp, out=u)
+        out[vac] += (beta[vac] * subsidy[vac] * land[vac])[:, None] * terms.eligible[dest[vac]]
+    u[:] = out
 
     np.take(parks.remaining, dest, out=tmp, mode="clip")
     np.greater_equal(tmp, land[:, None], out=avail)
     avail &= dest != here[:, None]
+    avail &= ~(parks.renters_only[dest] & owner[:, None])
 
 
 def mnl_probabilities(u: np.ndarray, avail: np.ndarray) -> np.ndarray:
@@ -241,25 +289,21 @@ def mnl_probabilities(u: np.ndarray, avail: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def choose(u: np.ndarray, avail: np.ndarray,
-           rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Draw logit choices by the Gumbel-max trick.
+def choose(u: np.ndarray, avail: np.ndarray, uniforms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Draw logit choices by the Gumbel-max trick from ``uniforms`` (the shape of ``u``).
 
     Returns ``(choice, fallback)``: the chosen column per row, and the best non-relocation
     column under the *same* taste shocks, used when a chosen destination turns out to be full
     (random-utility consistent second choice). Every row must have an available alternative
     among stay/upgrade/exit (exit always is).
     """
-    # x = u + Gumbel = u - log(-log U), computed in place in one buffer
-    x = rng.random(u.shape)
-    np.log(x, out=x)
+    x = np.log(uniforms)  # x = u + Gumbel = u - log(-log U), in one buffer
     np.negative(x, out=x)
     np.log(x, out=x)
     np.subtract(u, x, out=x)
     np.copyto(x, -np.inf, where=~avail)
     choice = x.argmax(axis=1)
-    # where the best alternative is not a relocation it is also the best non-relocation one
-    fallback = choice.copy()
+    fallback = choice.copy()  # where the best is not a relocation it is the best non-relocation
     movers = np.flatnonzero(choice >= N_FIXED)
     fallback[movers] = x[movers, :N_FIXED].argmax(axis=1)
     return choice, fallback
@@ -269,47 +313,3 @@ def action_of(choice: np.ndarray) -> np.ndarray:
     """Map utility columns to action codes (STAY, UPGRADE, EXIT, MOVE)."""
     return np.minimum(choice, MOVE)
 
-
-def resolve_capacity(dest: np.ndarray, land: np.ndarray, remaining: np.ndarray,
-                     priority: np.ndarray) -> np.ndarray:
-    """Accept claims on park land in ``priority`` order, first come first served.
-
-    ``dest`` and ``land`` describe n claims; ``priority`` is a permutation of ``range(n)`` giving
-    the order in which claims are served; ``remaining`` is the free land per park. A claim is
-    accepted iff its land fits in what is left of its park after the claims served before it
-    (claims that do not fit are skipped, later smaller ones may still fit): exactly the outcome
-    of serving the claims one by one, as the agent driver does. Returns a bool mask (n,).
-    """
-    n = dest.size
-    accepted = np.zeros(n, dtype=bool)
-    if n == 0:
-        return accepted
-    order = priority[np.argsort(dest[priority], kind="stable")]  # by park, priority within park
-    d = dest[order]
-    lnd = land[order]
-    starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
-    ends = np.r_[starts[1:], n]
-    csum = np.cumsum(lnd)
-    base = np.r_[0.0, csum][starts]
-    within = csum - np.repeat(base, ends - starts)
-    cap = np.repeat(remaining[d[starts]], ends - starts)
-    ok = within <= cap + 1e-9
-    # a prefix of each park's queue fits; past the first overflow serve the rest one by one
-    acc = ok.copy()
-    for s, e in zip(starts, ends, strict=True):
-        if ok[e - 1]:
-            continue
-        k = s + int(np.argmin(ok[s:e]))  # first claim that overflowed
-        left = remaining[d[s]] - (within[k - 1] if k > s else 0.0)
-        acc[k:e] = False
-        idx = k
-        while idx < e:
-            fits = np.flatnonzero(lnd[idx:e] <= left + 1e-9)
-            if fits.size == 0:
-                break
-            idx += int(fits[0])
-            acc[idx] = True
-            left -= lnd[idx]
-            idx += 1
-    accepted[order] = acc
-    return accepted

@@ -24,7 +24,10 @@ class Government(mesa.Agent):
         every park that still takes industrial firms, in proportion to land in use at the start.
         """
         m = self.model
-        eligible = (m.parks.county == self.county) & m.quota_eligible
+        county = m.parks.county == self.county
+        floor = m.params.land.floor_added(m.parks, m.t) * county  # small-park build-out
+        m.capacity += floor
+        eligible = county & m.quota_eligible
         if not eligible.any():
             return
         w = np.where(eligible, m.parks.land_in_use0 + 1e-9, 0.0)

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "outputs" / "experiments"
 DOCS_FIGURES = ROOT / "docs" / "figures"
 # in the order reproduce runs them (and EXPERIMENTS.md shows them)
-EXPERIMENTS = ("validation", "baseline", "exit_strategies", "subsidy_deadline",
+EXPERIMENTS = ("validation", "baseline", "policy_response", "exit_strategies", "subsidy_deadline",
                "evaluation_stringency", "land_quota", "enterprise_ladder", "sensitivity",
                "scale")
 # CSVs that hold measured wall times or memory: the only ones allowed to differ between runs
@@ -167,23 +167,33 @@ def multirun(ctx: Context, overrides: list[str] = (), total: int | None = None,
              experiment: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run ``parksim -m +experiment=<name> <overrides>`` into the experiment's sweep directory
     and collect it: (one row per run, quarterly rows of every run). Every run must succeed."""
+    return multiruns(ctx, [list(overrides)], [total] if total is not None else None, experiment)
+
+
+def multiruns(ctx: Context, sweeps: list[list[str]], totals: list[int] | None = None,
+              experiment: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run several sweeps of ``configs/experiment/<name>.yaml`` (each a list of overrides) into
+    the experiment's one run store, then collect it once (see :func:`multirun`)."""
     name = experiment or ctx.name
-    args = [f"+experiment={name}", f"seed={ctx.seed}", "output.firms_table=false", *overrides]
-    if ctx.jobs:
-        args.append(f"hydra.launcher.n_jobs={ctx.jobs}")
-    if total is None:
-        total = count_jobs(args, experiment_sweep_params(name, args))
     sweep_dir = ctx.sweep_dir
     before = {d.parent.name for d in (sweep_dir / RUNS).glob("*/summary.json")} if (
         sweep_dir / RUNS).is_dir() else set()
-    launch(args, sweep_dir, total, ctx.out / "sweep" / f"{ctx.mode}.log", desc=ctx.name)
+    expected = 0
+    for k, overrides in enumerate(sweeps):
+        args = [f"+experiment={name}", f"seed={ctx.seed}", "output.firms_table=false", *overrides]
+        if ctx.jobs:
+            args.append(f"hydra.launcher.n_jobs={ctx.jobs}")
+        total = totals[k] if totals else count_jobs(args, experiment_sweep_params(name, args))
+        expected += total
+        log = ctx.out / "sweep" / (f"{ctx.mode}.log" if len(sweeps) == 1 else f"{ctx.mode}-{k}.log")
+        launch(args, sweep_dir, total, log, desc=ctx.name)
     table, ts = collect(sweep_dir, write=True, figures=False)
     failed = table[table["status"] != "ok"]
     if len(failed):
         raise ExperimentError(f"{len(failed)} of {len(table)} runs failed; first: "
                               f"{failed['error'].iloc[0]} (runs in {sweep_dir / RUNS})")
-    if len(table) != total:
-        raise ExperimentError(f"{len(table)} runs collected from {sweep_dir}, expected {total}")
+    if len(table) != expected:
+        raise ExperimentError(f"{len(table)} runs collected from {sweep_dir}, expected {expected}")
     save_configs(ctx, sweep_dir, table)
     ctx.runs += len(table)
     ctx.reused += len(before & set(table["config_hash"]))

@@ -36,10 +36,12 @@ from matplotlib.transforms import blended_transform_factory
 
 from sim.runner.io import write_text
 
+from .calibrate import annual_rates as calibrate_rates
+from .calibrate import load_targets as load_calibration_targets
 from .gallery import Context, band, multirun, save_figure, save_table
 from .markdown import markdown_table
 from .validation_targets import (  # noqa: F401 (the targets' names are part of this experiment)
-    CALIBRATED_BY,
+    BEHAVIOUR_TARGETS,
     CALIBRATION,
     CHECK,
     CLASS_PREFIX,
@@ -48,7 +50,6 @@ from .validation_targets import (  # noqa: F401 (the targets' names are part of 
     INITIAL_OVERRIDES,
     INITIAL_REPLICATES,
     INPUT,
-    RATE_COLUMNS,
     RATE_TARGETS,
     counterpart,
     initial_figures,
@@ -65,47 +66,37 @@ QUICK = ["scenario=small", "replicate=range(2)"]
 
 
 def annual_rates(ts: pd.DataFrame) -> pd.DataFrame:
-    """Yearly relocation and exit rates of each run of a quarterly timeseries (one run's
-    ``RunResult.timeseries``, or a sweep's with ``config_hash``): events of the year / mean
-    number of living firms at the ends of its quarters (as tests/test_calibration.py)."""
-    if "config_hash" not in ts:
-        ts = ts.assign(config_hash="run")
-    g = ts[ts["step"] >= 0].groupby(["config_hash", "year"], sort=True)
-    firms = g["firms"].sum() / g["step"].nunique()
-    frames = []
-    for rate, col in RATE_COLUMNS.items():
-        events = g[col].sum()
-        frames.append(pd.DataFrame({"rate": rate, "events": events, "firms_mean": firms,
-                                    "value": events / firms}).reset_index())
-    return pd.concat(frames, ignore_index=True)
+    """Yearly relocation, exit and upgrade rates of each run (:func:`calibrate.annual_rates`,
+    the same definition the calibration fits), with a ``rate`` column named as RATE_TARGETS."""
+    rates = calibrate_rates(ts)
+    name = {m: r for r, m in RATE_TARGETS.items()}
+    return rates.assign(rate=rates.pop("moment").map(name))
 
 
 def dynamics_table(rates: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """Per rate and year (and the mean of the years): mean and 5–95% band over runs, beside the
-    published figure."""
+    published figure; ``targets`` are the calibration targets (indexed by moment)."""
     years = rates["year"].astype(int)
     pooled = rates.groupby(["config_hash", "rate"], as_index=False)["value"].mean()
     pooled["year"] = f"{years.min()}–{years.max()}"
     data = pd.concat([rates.assign(year=years.astype(str)), pooled], ignore_index=True)
     out = band(data, ["rate", "year"], ["value"]).rename(columns={
         "value_mean": "model_mean", "value_p05": "model_p05", "value_p95": "model_p95"})
-    tgt = targets.set_index("target_id")
     published, target, source, note = {}, {}, {}, {}
-    for rate in RATE_COLUMNS:
-        row = tgt.loc[RATE_TARGETS[rate]]
+    for rate in RATE_TARGETS:
+        row = targets.loc[RATE_TARGETS[rate]]
         estimate = str(row["source"]).startswith("estimate")  # a target, not a published figure
         target[rate] = float(row["value"])
         published[rate] = np.nan if estimate else target[rate]
         source[rate] = row["citation"]
-        note[rate] = (row["note"] if estimate
-                      else f"{row['note']}; calibration target of {CALIBRATED_BY[rate]}")
+        note[rate] = f"{row['note']}; calibration target of {row['parameter']}"
     out["published_value"] = out["rate"].map(published)
     out["calibration_target"] = out["rate"].map(target)
     out["source"] = out["rate"].map(source)
     out["note"] = out["rate"].map(note)
     for c in ("model_mean", "model_p05", "model_p95"):
         out[c] = out[c].round(5)
-    order = {r: i for i, r in enumerate(RATE_COLUMNS)}
+    order = {r: i for i, r in enumerate(RATE_TARGETS)}
     out = out.sort_values(["rate", "year"], kind="stable", key=lambda s: (
         s.map(order) if s.name == "rate" else s.str.fullmatch(r"\d{4}").map({True: 0, False: 1})
         .astype(str) + s)).reset_index(drop=True)  # the years in order, then their mean
@@ -113,10 +104,25 @@ def dynamics_table(rates: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
                 "published_value", "calibration_target", "source", "note"]]
 
 
+def behaviour_table(table: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """Where movers go and how location choice answers to the land price, over the runs:
+    the share of moves within the county and the land-price elasticity against their targets."""
+    rows = []
+    for moment in BEHAVIOUR_TARGETS:
+        v = table[moment].astype(float)
+        t = targets.loc[moment]
+        rows.append({"moment": moment, "quantity": t["quantity"], "model_mean": round(v.mean(), 4),
+                     "model_p05": round(v.quantile(0.05), 4),
+                     "model_p95": round(v.quantile(0.95), 4), "runs": int(v.notna().sum()),
+                     "target": t["value"], "source": t["citation"],
+                     "note": f"{t['note']}; calibration target of {t['parameter']}"})
+    return pd.DataFrame(rows)
+
+
 # --------------------------------------------------------------------------- figure
 
 KIND_COLOR = {CHECK: "#2a6fb0", INPUT: "#b8b8b8"}
-RATE_COLOR = {"relocation": "#2a6fb0", "exit": "#c8553d"}
+RATE_COLOR = {"relocation": "#2a6fb0", "exit": "#c8553d", "upgrade": "#4a9a4a"}
 
 
 def _fmt(x: float) -> str:
@@ -256,8 +262,10 @@ def run(ctx: Context) -> None:
     rates = annual_rates(ts)
     rates = table[["config_hash", "replicate"]].merge(rates, on="config_hash")
     save_table(rates, ctx, "annual_rates_by_run.csv")
-    dynamics = dynamics_table(rates, targets)
+    cal = load_calibration_targets()
+    dynamics = dynamics_table(rates, cal)
     save_table(dynamics, ctx, "dynamics.csv")
+    save_table(behaviour_table(table, cal), ctx, "behaviour.csv")
     ctx.written.append(write_text(CALIBRATION + "\n", ctx.path("calibration.txt")))
 
     scale = float(figures["firm_scale"].iloc[0])

@@ -21,6 +21,7 @@ from sim.domain import CLASSES, MICRO, YI
 from sim.runner.simulation import build_model
 from sim.scenario import DATA_DIR, annual_figures
 
+from .calibrate import load_targets as load_calibration_targets
 from .gallery import ROOT
 
 TARGETS_CSV = DATA_DIR / "validation_targets.csv"
@@ -37,11 +38,10 @@ COUNTY_MERGE = {"jinhua_dz": "wucheng"}
 COUNTY_PREFIX = "county_gdp_share_"
 CLASS_PREFIX = "class_share_"
 FIRM_MEAN = "/firm_mean"  # suffix of the mean of firm-level ratios in model_figures
-# yearly rates: the timeseries column counted, and the target of validation_targets.csv
-RATE_COLUMNS = {"relocation": "relocated_out", "exit": "exited"}
-RATE_TARGETS = {"relocation": "relocation_rate", "exit": "exit_rate"}
-# the constant of the choice model each rate was calibrated with
-CALIBRATED_BY = {"relocation": "behavior.asc_move", "exit": "behavior.asc_exit"}
+# yearly rates, by their moment in sim/data/calibration_targets.csv (experiments/calibrate.py)
+RATE_TARGETS = {"relocation": "relocation_rate", "exit": "exit_rate", "upgrade": "upgrade_rate"}
+# behaviour read off the runs, by their moment in the calibration targets
+BEHAVIOUR_TARGETS = ("same_county_share", "land_price_elasticity")
 
 INPUT, CHECK = "input", "check"
 _SECTORS = ("sim/data/sectors.csv sector parameters were set so that their firm_share-weighted "
@@ -108,24 +108,21 @@ CLASS_COUNTERPART = (
 
 
 def _calibration_text() -> str:
-    behavior = yaml.safe_load((ROOT / "configs/behavior/default.yaml").read_text("utf-8"))
     evaluation = yaml.safe_load((ROOT / "configs/evaluation/per_mu.yaml").read_text("utf-8"))
     shares = "/".join(f"{float(evaluation['class_shares'][c]):.0%}" for c in CLASSES)
+    cal = load_calibration_targets()
+    behavior = yaml.safe_load((ROOT / "configs/behavior/default.yaml").read_text("utf-8"))
+    fitted = "; ".join(f"{r.parameter} = {behavior[r.parameter.split('.')[1]]} to {k} = "
+                       f"{r.value:g} ({r.citation})" for k, r in cal.iterrows())
     return (
         "Calibrated defaults.\n"
-        f"Behaviour: the alternative-specific constants behavior.asc_upgrade = "
-        f"{behavior['asc_upgrade']}, behavior.asc_exit = {behavior['asc_exit']} and "
-        f"behavior.asc_move = {behavior['asc_move']} (configs/behavior/default.yaml) were tuned "
-        "so that without an exit list (exit_strategy=none) about 3.2% of the firms relocate a "
-        "year (Tang et al. 2020, China Economic Review 64:101560) and about 6% exit a year (an "
-        "estimate: no published exit rate was found); the upgrade constant has no target of its "
-        "own. They were tuned by hand: runs of the small scenario without exit list, seeds 0-3, "
-        "moving asc_move against the relocation rate and asc_exit against the exit rate until "
-        "both were within the tolerances below (docs/ODD.md §8). tests/test_calibration.py "
-        "checks the result on the small scenario (firm_scale 0.03), seeds 0-3: the mean yearly "
-        "rate (events in the year / mean living firms at the ends of its quarters) within ±1 "
-        "point of 3.2% (relocation) and ±2 points of 6% (exit). dynamics.csv gives the rates of "
-        "this experiment's runs.\n"
+        "Behaviour: python -m experiments.calibrate fits five constants to five moments of "
+        "sim/data/calibration_targets.csv, without an exit list (exit_strategy=none), at city "
+        f"scale on seeds of its own: {fitted}. It moves all five at once with a root-finder "
+        "(least squares on the gaps over their tolerances) on common random numbers and writes "
+        "them with the fit into configs/behavior/default.yaml. tests/test_calibration.py checks "
+        "the fit out of sample: on the small scenario (firm_scale 0.03), seeds 0-3. "
+        "dynamics.csv and behaviour.csv give this experiment's runs against the targets.\n"
         "Inputs: sim/data/sectors.csv sector parameters (value-added ratio, tax rate, energy, "
         "emissions, R&D, labour productivity) were set so that their firm_share-weighted means "
         "hit the Huangyan (Taizhou) per-mu benchmarks (sim/data/README.md, Calibration); the "
@@ -171,8 +168,8 @@ def counterpart(target_id: str) -> tuple[str, str, str]:
     return COUNTERPARTS[target_id]
 
 
-# the exit rate the exit constant was tuned to: an estimate, kept in validation_targets.csv
-EXIT_RATE_ESTIMATE = float(load_targets().set_index("target_id").loc["exit_rate", "value"])
+# the exit rate the exit constant was fitted to: an estimate, kept in calibration_targets.csv
+EXIT_RATE_ESTIMATE = float(load_calibration_targets().loc["exit_rate", "value"])
 
 
 # --------------------------------------------------------------------------- the initial state

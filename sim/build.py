@@ -24,6 +24,7 @@ from .policy.exit_strategy import ExitSchedule
 from .policy.land import LandPolicy
 from .policy.subsidy import SubsidyPolicy
 from .scenario import World, build_world
+from .streams import Streams
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class ModelParams:
     subsidy: SubsidyPolicy
     evaluation: EvaluationRules
     exit_schedule: ExitSchedule
+    streams: Streams  # the run's keyed random streams (common random numbers)
 
     @property
     def n_steps(self) -> int:
@@ -65,6 +67,7 @@ def build_params(cfg: Any, world: World) -> ModelParams:
         subsidy=subsidy.build(cfg, world),
         evaluation=evaluation.build(cfg, world),
         exit_schedule=exit_strategy.build(cfg, world),
+        streams=Streams(int(cfg.seed), int(cfg.replicate)),
     )
 
 

@@ -92,7 +92,11 @@ class ParkConsolidationModel(mesa.Model):
         self.quarterly_drift = self.sectors.drift / 4.0
 
         self.recorder = Recorder(self)
+        self.evaluated_now = False  # whether this quarter's evaluation has been held
         productivity.update_revenue(self)
+        # the 2020 stock is in equilibrium with its conditions: outside options (agents.choice)
+        self.base_profit_medians = decisions.set_outside_options(
+            self, np.flatnonzero(self.firms.alive))
         self._evaluation(first=True)  # the 2020 evaluation: classes in force in the first year
         self.recorder.collect(step=-1)
 
@@ -181,9 +185,11 @@ class ParkConsolidationModel(mesa.Model):
     def _evaluation(self, first: bool = False) -> None:
         """Yearly per-mu evaluation in the evaluation quarter (and once before the start)."""
         p = self.params
-        if first or (self.t > 0 and p.period.quarter_of_year(self.t) == p.evaluation_quarter):
+        due = self.t > 0 and p.period.quarter_of_year(self.t) == p.evaluation_quarter
+        if first or due:
             scored = p.evaluation.evaluate(self.firms, self.parks, self.sectors)
             self.recorder.record_classes(self.t, scored)
+        self.evaluated_now = due
 
     def _productivity(self) -> None:
         productivity.run(self)

@@ -4,7 +4,8 @@ Each quarter the model builds one :class:`~agents.choice.ParkView` (the park ter
 policies and the parks' free land, size and sector mix), draws who reconsiders (inertia; always
 the firms past their park's vacating deadline), calls the kernel, enforces destination capacity
 in a random priority order (rejected movers take their best non-moving alternative under the
-same taste shocks) and carries out the decisions in bulk.
+same taste shocks) and carries out the decisions in bulk. Firms of a park past its deadline
+may be ordered out (clearance), and firms in class D for consecutive years ordered to rectify.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from typing import Any
 import numpy as np
 
 from agents import choice as K
+from agents.capacity import resolve_capacity
+from agents.elasticity import price_elasticity
+from agents.sampling import proposal, sample_destinations
 
-from ..domain import D_CLASS, MICRO
+from ..domain import D_CLASS, MICRO, STAGES
 from .productivity import update_revenue_rows
 
 
@@ -40,15 +44,34 @@ def prepare_view(m: Any) -> None:
         **p.land.park_terms(parks), **p.subsidy.park_terms(parks),
         **p.exit_schedule.park_terms(m.t),
     )
-    m.accepting = np.flatnonzero(remaining > 0)
+    m.past_deadline = p.exit_schedule.past_deadline(m.t)
+    c = p.behavior.choice
+    m.proposal = proposal(parks.county, parks.distance_km, np.flatnonzero(free),
+                          c.distance_per_10km, c.county_line)
+
+
+def orders(m: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Who of ``rows`` must act this quarter: (ordered out, ordered to rectify).
+
+    Ordered out: in a park past its vacating deadline, drawn at the clearance rate. Ordered to
+    rectify or leave: in class D for consecutive years, in the quarter of the evaluation.
+    """
+    f, sched = m.firms, m.params.exit_schedule
+    leave = m.past_deadline[f.park[rows]]
+    if leave.any():
+        u = m.params.streams.uniform("clearance", m.t, f.id[rows])
+        leave &= u < sched.clearance_per_quarter
+    rectify = np.zeros(rows.size, dtype=bool)
+    if m.evaluated_now:
+        rectify = m.params.evaluation.rectify_order(f.cls[rows], f.d_years[rows])
+    return leave, rectify
 
 
 def draw_active(m: Any, rows: np.ndarray) -> np.ndarray:
-    """Which of ``rows`` reconsider this quarter: not held by inertia, or forced to leave."""
-    active = m.rng.random(rows.size) >= m.params.behavior.inertia
-    if m.view.no_stay.any():
-        active |= m.view.no_stay[m.firms.park[rows]]
-    return active
+    """Which of ``rows`` reconsider this quarter: not held by inertia, or ordered to act."""
+    u = m.params.streams.uniform("active", m.t, m.firms.id[rows])
+    leave, rectify = orders(m, rows)
+    return (u >= m.params.behavior.inertia) | leave | rectify
 
 
 def decider_rows(m: Any, rows: np.ndarray) -> K.DeciderRows:
@@ -58,31 +81,38 @@ def decider_rows(m: Any, rows: np.ndarray) -> K.DeciderRows:
     sec = f.sector[rows]
     rev = f.revenue[rows]
     kwh = s.electricity[sec] * f.energy_eff[rows] * rev
-    gain = np.where((f.stage[rows] == MICRO) & (rev < b.ladder_revenue_min[1])
-                    & (rev * np.exp(b.choice.upgrade_gain) >= b.ladder_revenue_min[1]),
+    threshold = b.ladder_revenue_min[1]
+    step = np.exp(b.choice.upgrade_gain * b.choice.upgrade_gain_decay ** f.upgrades[rows])
+    gain = np.where((f.stage[rows] == MICRO) & (rev < threshold) & (rev * step >= threshold),
                     rewards[1], 0.0)
+    leave, rectify = orders(m, rows)
     return K.DeciderRows(
-        park=f.park[rows], sector=sec, land=f.land[rows], scale=f.scale[rows], revenue=rev,
-        margin=s.margin[sec], class_d=f.cls[rows] == D_CLASS, relief=f.relief[rows],
-        surcharge_cost=f.surcharge_rate[rows] * kwh / 1e4, ladder_gain=gain,
+        park=f.park[rows], sector=sec, land=f.land[rows],
+        size=f.scale[rows] * np.exp(f.trend[rows]), revenue=rev, margin=s.margin[sec],
+        upgrades=f.upgrades[rows], renter=f.renter[rows], class_d=f.cls[rows] == D_CLASS,
+        relief=f.relief[rows], surcharge_cost=f.surcharge_rate[rows] * kwh / 1e4,
+        ladder_gain=gain, must_leave=leave, must_rectify=rectify,
+        exit_shift=b.choice.money_coefficient * f.outside[rows],
     )
 
 
 def decide(m: Any, rows: np.ndarray, shuffle: bool) -> tuple[np.ndarray, np.ndarray]:
     """Kernel call for ``rows``: actions and destinations after capacity is enforced.
 
-    Relocation claims are served against the free land in a random priority order
-    (``shuffle``) or in row order (the agent driver calls this for one row at a time, in
-    the order of ``shuffle_do``).
+    Relocation claims are served against the free land in an order drawn per firm (the
+    vectorized driver, ``shuffle``) or in row order (the agent driver calls this for one row
+    at a time, in the order of ``shuffle_do``). Every draw is keyed to firm and quarter.
     """
     clock, parts = time.perf_counter, m.decision_seconds
-    b = m.params.behavior
+    b, streams, ids = m.params.behavior, m.params.streams, m.firms.id[rows]
     t0 = clock()
     dec = decider_rows(m, rows)
     t1 = clock()
-    dest = K.sample_destinations(m.rng, rows.size, m.accepting, b.destinations_sampled)
-    u, avail = K.utilities(dec, dest, m.view, b.choice)
-    col, fallback = K.choose(u, avail, m.rng)
+    j = b.destinations_sampled if m.proposal is not None else 0
+    dest, corr = sample_destinations(m.proposal, dec.park,
+                                     streams.uniforms("destinations", m.t, ids, j))
+    u, avail = K.utilities(dec, dest, corr, m.view, b.choice)
+    col, fallback = K.choose(u, avail, streams.uniforms("taste", m.t, ids, u.shape[1]))
     t2 = clock()
     action = K.action_of(col)
     moving = np.flatnonzero(action == K.MOVE)
@@ -90,8 +120,9 @@ def decide(m: Any, rows: np.ndarray, shuffle: bool) -> tuple[np.ndarray, np.ndar
     target[moving] = dest[moving, col[moving] - K.N_FIXED]
     if moving.size:
         free = m.capacity - m.land_in_use
-        order = m.rng.permutation(moving.size) if shuffle else np.arange(moving.size)
-        ok = K.resolve_capacity(target[moving], dec.land[moving], free, order)
+        order = (np.argsort(streams.uniform("priority", m.t, ids[moving]), kind="stable")
+                 if shuffle else np.arange(moving.size))
+        ok = resolve_capacity(target[moving], dec.land[moving], free, order)
         rejected = moving[~ok]
         action[rejected] = fallback[rejected]
         target[rejected] = -1
@@ -142,8 +173,9 @@ def apply_decisions(m: Any, rows: np.ndarray, action: np.ndarray, target: np.nda
         m.vacated_pending += np.bincount(m.parks.county[origin[from_vac]],
                                          weights=land[from_vac],
                                          minlength=m.vacated_pending.size)
-        rec.add_money("compensation", origin[from_vac],
-                      view.compensation[origin[from_vac]] * land[from_vac])
+        per_mu = np.where(f.renter[leaving], view.renter_compensation[origin],
+                          view.compensation[origin])
+        rec.add_money("compensation", origin[from_vac], per_mu[from_vac] * land[from_vac])
 
     ex = rows[action == K.EXIT]
     if ex.size:
@@ -174,3 +206,45 @@ def recount_land(m: Any) -> None:
     f = m.firms
     alive = np.flatnonzero(f.alive)
     m.land_in_use = np.bincount(f.park[alive], weights=f.land[alive], minlength=m.parks.n)
+
+
+def base_profit(m: Any, rows: np.ndarray) -> np.ndarray:
+    """Profit over the horizon per unit of trend revenue of firms ``rows``, now.
+
+    Before class-dependent costs: margin, fixed costs, and rent or the statutory land-use
+    tax (the base of the firms' outside options).
+    """
+    f, s, c = m.firms, m.sectors, m.params.behavior.choice
+    size = f.scale[rows] * np.exp(f.trend[rows])
+    premises = f.land[rows] * np.where(f.renter[rows], m.params.land.rent_per_mu,
+                                       m.parks.land_tax[f.park[rows]])
+    profit = (s.margin[f.sector[rows]] * f.revenue[rows] - c.fixed_cost_share * size
+              - premises)
+    return c.horizon_years * profit / size
+
+
+def set_outside_options(m: Any, rows: np.ndarray,
+                        medians: np.ndarray | None = None) -> np.ndarray:
+    """Give firms ``rows`` their outside option: base profit less its stage's median.
+
+    With ``medians`` None the medians (one per ladder stage) are those of ``rows`` themselves
+    (the 2020 stock); they are returned, for entrants to be measured against.
+    """
+    f = m.firms
+    b = base_profit(m, rows)
+    stage = f.stage[rows]
+    if medians is None:
+        medians = np.array([np.median(b[stage == k]) if (stage == k).any() else 0.0
+                            for k in range(len(STAGES))])
+    f.outside[rows] = b - medians[stage]
+    return medians
+
+
+def land_price_elasticity(m: Any) -> float:
+    """The kernel's mean elasticity of destination choice to the land price.
+
+    For the living land owners in the model's current view, every accepting park enumerated.
+    """
+    f = m.firms
+    rows = np.flatnonzero(f.alive & ~f.renter)
+    return price_elasticity(decider_rows(m, rows), m.view, m.params.behavior.choice)

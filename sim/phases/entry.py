@@ -13,10 +13,11 @@ from typing import Any
 import numpy as np
 
 from agents import Enterprise
-from agents import choice as K
+from agents.capacity import resolve_capacity
 
 from ..domain import ABOVE_SIZE, MICRO
 from ..scenario import draw_firms
+from .decisions import set_outside_options
 
 
 def run(m: Any) -> None:
@@ -30,19 +31,21 @@ def run(m: Any) -> None:
     on_eligible = np.bincount(f.park[f.alive], minlength=parks.n)[m.entry_eligible].sum()
     price = float(np.average(parks.land_price, weights=free))
     boost = 1.0 + b.attraction_response * subsidy.attraction_per_mu / price
-    n = int(m.rng.poisson(b.entry_rate / 4.0 * on_eligible * boost))
+    rng = p.streams.generator("entry", m.t)
+    n = int(rng.poisson(b.entry_rate / 4.0 * on_eligible * boost))
     if n == 0:
         return
-    park = m.rng.choice(parks.n, size=n, p=free / free.sum())
-    stage = np.where(m.rng.random(n) < b.entry_above_size_share, ABOVE_SIZE, MICRO)
-    cols = draw_firms(m.rng, park, stage, parks, m.sectors, m.world.firm_draw,
+    park = rng.choice(parks.n, size=n, p=free / free.sum())
+    stage = np.where(rng.random(n) < b.entry_above_size_share, ABOVE_SIZE, MICRO)
+    cols = draw_firms(rng, park, stage, parks, m.sectors, m.world.firm_draw,
                       first_id=m.next_id, step=m.t, premium=m.premium)
-    ok = K.resolve_capacity(park, cols["land"], m.capacity - m.land_in_use, np.arange(n))
+    ok = resolve_capacity(park, cols["land"], m.capacity - m.land_in_use, np.arange(n))
     if not ok.any():
         return
     cols = {k: v[ok] for k, v in cols.items()}
     rows = f.append(cols)
     m.next_id += n
+    set_outside_options(m, rows, m.base_profit_medians)  # entrants chose to come: equilibrium
     # entrants are the last rows of the table, so adding their land one by one in row order
     # to the exact recount of the decisions phase gives exactly a fresh recount (bincount
     # also sums in row order)

@@ -1,6 +1,8 @@
 """Productivity: AR(1) shocks and the sector trend, and revenue from productivity and location.
 
-revenue = scale · exp(z + shock + premium of the park), updated in place for every row.
+revenue = scale · exp(z + shock + premium of the park), updated in place for every row. The
+sector trend also grows each firm's ``trend`` (its trend revenue is scale · exp(trend)), which
+fixed costs and the money coefficient scale with, so the trend moves no firm's margins.
 """
 
 from __future__ import annotations
@@ -29,10 +31,12 @@ def update_revenue_rows(m: Any, rows: np.ndarray) -> None:
 def run(m: Any) -> None:
     """One quarter of AR(1) productivity shocks and sector trend, then revenue."""
     b, f = m.params.behavior, m.firms
-    noise = m.rng.standard_normal(f.n)
+    noise = m.params.streams.normal("productivity", m.t, f.id)
     noise *= b.productivity_sigma
     shock = f.shock
     shock *= b.productivity_rho
     shock += noise
-    f.z_level[:] += m.quarterly_drift[f.sector]
+    drift = m.quarterly_drift[f.sector]
+    f.z_level[:] += drift
+    f.trend[:] += drift
     update_revenue(m)

@@ -2,6 +2,7 @@
 
 Ladder step k promotes stage k to k+1 at a yearly hazard among firms with the revenue the step
 needs, raised by the step's reward relative to the firm's profit (``subsidy.ladder_rewards``).
+The stage changes rewards and statistics, not the firm's tax rate.
 """
 
 from __future__ import annotations
@@ -12,11 +13,7 @@ import numpy as np
 
 
 def run(m: Any) -> None:
-    """Promote eligible firms; one uniform is drawn per living firm.
-
-    The random stream does not depend on who is eligible; hazards are computed for eligible
-    firms only.
-    """
+    """Promote eligible firms, with one uniform per eligible firm keyed to firm and quarter."""
     b, f, s = m.params.behavior, m.firms, m.sectors
     rewards = m.params.subsidy.ladder_rewards
     alive = np.flatnonzero(f.alive)
@@ -24,8 +21,8 @@ def run(m: Any) -> None:
     # revenue a firm needs to climb from each stage (the top stage cannot climb)
     threshold = np.append(b.ladder_revenue_min, np.inf)
     eligible = np.flatnonzero(rev >= threshold[f.stage[alive]])
-    draw = m.rng.random(alive.size)
     rows = alive[eligible]
+    draw = m.params.streams.uniform("promotion", m.t, f.id[rows])
     k = f.stage[rows]
     profit = np.maximum(s.margin[f.sector[rows]] * rev[eligible], 1e-6)
     reward = rewards[k]
@@ -33,11 +30,9 @@ def run(m: Any) -> None:
                         * (1.0 + b.ladder_reward_effect * reward / (reward + profit)))
     h_q = 1.0 - (1.0 - h_year) ** 0.25
     h_q = np.where(b.ladder_hazard[k] >= 1.0, 1.0, h_q)
-    promote = draw[eligible] < h_q
+    promote = draw < h_q
     rows = rows[promote]
     if rows.size:
-        tf = m.world.firm_draw.tax_stage_factor
-        f.tax_eff[rows] *= tf[f.stage[rows] + 1] / tf[f.stage[rows]]
         f.stage[rows] += 1
         m.recorder.add_money("ladder", f.park[rows], reward[promote])
         m.recorder.event("promotion", f.id[rows], f.park[rows], f.park[rows],

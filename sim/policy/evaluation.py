@@ -8,7 +8,9 @@ rank within county and group using the configured class shares (A best).
 Feeds the model (an :class:`EvaluationRules`): each firm's class and consecutive D years, and
 from them the **firm terms of the kernel** — the share of land-use tax waived and the
 electricity surcharge rate — set by :meth:`EvaluationRules.evaluate` once a year; and which
-parks may attract entrants (no attraction targets for towns outside the main platforms, §三(十)).
+parks may attract entrants (no attraction targets for towns outside the main platforms, §三(十));
+and the rectify-or-leave order (:meth:`EvaluationRules.rectify_order`): a firm in class D for
+``rectify_after_d_years`` consecutive years cannot stay as it is — it upgrades, moves or exits.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class Config:
     surcharge_d_by_years: list[float] = field(default_factory=list)
     surcharge_c: float = 0.0
     attraction_targets_outside_main: bool = False
+    rectify_after_d_years: int = 2
 
 
 def validate(cfg: Any, registry: Any = None) -> None:
@@ -76,6 +79,7 @@ def validate(cfg: Any, registry: Any = None) -> None:
         raise ConfigError("evaluation.surcharge_d_by_years: give at least one value (yuan/kWh)")
     check_range(cfg, "evaluation.surcharge_c", 0)
     check_range(cfg, "evaluation.min_land_mu_below_size", 0)
+    check_range(cfg, "evaluation.rectify_after_d_years", 0)
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,13 @@ class EvaluationRules:
     surcharge_d: np.ndarray  # yuan/kWh by consecutive D years (1, 2, 3+)
     surcharge_c: float
     attraction_outside_main: bool = False
+    rectify_after_d_years: int = 0  # 0: no rectify-or-leave order
+
+    def rectify_order(self, cls: np.ndarray, d_years: np.ndarray) -> np.ndarray:
+        """Firms ordered to rectify (upgrade) or leave: D for the configured consecutive years."""
+        if not self.enabled or self.rectify_after_d_years <= 0:
+            return np.zeros(cls.size, dtype=bool)
+        return (cls == D_CLASS) & (d_years >= self.rectify_after_d_years)
 
     def attraction_eligible(self, parks: Parks, accepts: np.ndarray) -> np.ndarray:
         """Parks that attract entrants: main platforms (and others if they keep targets)."""
@@ -151,6 +162,7 @@ def build(cfg: Any, world: World) -> EvaluationRules:
         surcharge_d=np.array([float(x) for x in ev.surcharge_d_by_years]),
         surcharge_c=float(ev.surcharge_c),
         attraction_outside_main=bool(ev.attraction_targets_outside_main),
+        rectify_after_d_years=int(ev.rectify_after_d_years),
     )
 
 

@@ -17,23 +17,30 @@ compensation per mu). Strategies may carry their own ``compensation_per_mu`` and
 ``relocation_subsidy_per_mu``; left empty they inherit ``land.vacating_compensation_per_mu``
 and ``subsidy.relocation_per_mu``.
 
+**Vacating is a process.** Once a park's vacating starts its plots have no market buyer:
+leaving owners get the compensation per mu (land and buildings), renters the tenants' share of
+it. After the deadline the park is cleared: each quarter a share (``clearance_per_quarter``)
+of the firms still there is ordered to leave, and compensation falls to
+``late_compensation_share`` of the offer (the early-signing terms of 腾退 agreements lapse).
+
 Feeds the model an :class:`ExitSchedule`: which parks are listed and closed to incoming firms,
-and, as **park terms of the kernel** each quarter (:meth:`ExitSchedule.park_terms`), whether
-vacating has started (staying carries pressure, upgrading is barred), whether the deadline has
-passed (staying is not allowed), and the compensation and relocation subsidy per mu offered.
+the clearance rate, and, as **park terms of the kernel** each quarter
+(:meth:`ExitSchedule.park_terms`), whether vacating has started (staying carries pressure,
+upgrading is barred), whether the deadline has passed, and the compensation and relocation
+subsidy per mu offered.
 """
 
 from __future__ import annotations
 
-import csv
+import dataclasses
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..domain import NEVER, QUARTER_RE, ConfigError, Period, check_choice, check_range, period_of
+from ..domain import NEVER, ConfigError, Period, check_choice, check_range, period_of
 from ..scenario import Parks, World, build_parks
+from .custom_list import read_custom_list
 
 GROUP = "exit_strategy"
 #: every strategy, in report order; each is a file configs/exit_strategy/<name>.yaml
@@ -43,7 +50,6 @@ NAMED_STRATEGIES = tuple(s for s in STRATEGIES if s != "custom")
 BASELINE = "none"  # the counterfactual every strategy is compared with
 CANDIDATES = ("exit_list", "non_integrated", "none")
 ORDERS = ("none", "tax_per_mu", "distance")
-CUSTOM_COLUMNS = ("park_id", "start", "deadline")
 
 
 @dataclass
@@ -63,6 +69,9 @@ class Config:
     csv: str | None = None
     add_parks: list[str] = field(default_factory=list)
     exempt_parks: list[str] = field(default_factory=list)
+    clearance_per_quarter: float = 0.5
+    late_compensation_share: float = 0.5
+    renter_compensation_share: float = 0.3
 
 
 def validate(cfg: Any, registry: Any = None) -> None:
@@ -78,7 +87,9 @@ def validate(cfg: Any, registry: Any = None) -> None:
             f"{es.vacate_start}: the deadline must not precede the start")
     check_choice(cfg, "exit_strategy.candidates", CANDIDATES)
     check_choice(cfg, "exit_strategy.order_by", ORDERS)
-    check_range(cfg, "exit_strategy.share", 0, 1)
+    for key in ("share", "clearance_per_quarter", "late_compensation_share",
+                "renter_compensation_share"):
+        check_range(cfg, f"exit_strategy.{key}", 0, 1)
     for key in ("threshold", "compensation_per_mu", "relocation_subsidy_per_mu"):
         if es[key] is not None:
             check_range(cfg, f"exit_strategy.{key}", 0)
@@ -112,8 +123,11 @@ class ExitSchedule:
     listed: np.ndarray  # bool
     start: np.ndarray  # int step, NEVER if not listed
     deadline: np.ndarray  # int step, NEVER if not listed
-    compensation: np.ndarray  # 万元/mu paid to firms leaving the park once vacating started
+    compensation: np.ndarray  # 万元/mu paid to owners leaving the park once vacating started
     relocation_subsidy: np.ndarray  # 万元/mu paid to its firms relocating to a main platform
+    clearance_per_quarter: float = 1.0  # share of the firms left ordered out each quarter
+    late_compensation_share: float = 1.0  # of the compensation, once the deadline has passed
+    renter_compensation_share: float = 0.0  # of the compensation, paid to renters
 
     def vacating(self, step: int) -> np.ndarray:
         """Parks whose vacating has started by ``step``."""
@@ -124,11 +138,23 @@ class ExitSchedule:
         return self.listed & (step >= self.deadline)
 
     def park_terms(self, step: int) -> dict[str, np.ndarray]:
-        """Kernel park terms at ``step``: vacating, past deadline, compensation, subsidy."""
+        """Kernel park terms at ``step``: vacating, compensation (owners, renters), subsidy."""
         vacating = self.vacating(step)
-        return {"vacating": vacating, "no_stay": self.past_deadline(step),
-                "compensation": np.where(vacating, self.compensation, 0.0),
+        late = np.where(self.past_deadline(step), self.late_compensation_share, 1.0)
+        comp = np.where(vacating, self.compensation * late, 0.0)
+        late_comp = np.where(vacating, self.compensation * self.late_compensation_share, 0.0)
+        return {"vacating": vacating, "compensation": comp,
+                "renter_compensation": comp * self.renter_compensation_share,
+                "late_compensation": late_comp,
+                "renter_late_compensation": late_comp * self.renter_compensation_share,
                 "relocation_subsidy": np.where(vacating, self.relocation_subsidy, 0.0)}
+
+    def with_terms(self, cfg: Any) -> ExitSchedule:
+        """This schedule with the clearance and compensation terms of strategy config ``cfg``."""
+        return dataclasses.replace(
+            self, clearance_per_quarter=float(cfg.clearance_per_quarter),
+            late_compensation_share=float(cfg.late_compensation_share),
+            renter_compensation_share=float(cfg.renter_compensation_share))
 
 
 @dataclass(frozen=True)
@@ -203,64 +229,6 @@ def rule_based(parks: Parks, cfg: Any, period: Period, facts: ParkFacts,
                         np.where(listed, relocation_subsidy, 0.0))
 
 
-def read_custom_list(path: str | Path, parks: Parks, period: Period,
-                     compensation: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Read and check a custom exit list; any problem is one ConfigError naming the line."""
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"exit_strategy.csv={str(path)!r}: file not found")
-    index = {pid: i for i, pid in enumerate(parks.ids)}
-    listed = np.zeros(parks.n, dtype=bool)
-    start = np.full(parks.n, NEVER)
-    deadline = np.full(parks.n, NEVER)
-    comp = np.zeros(parks.n)
-    seen: dict[str, int] = {}
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        missing = [c for c in CUSTOM_COLUMNS if c not in header]
-        if missing:
-            raise ConfigError(f"{path}, line 1: missing column(s) {missing}; the columns are "
-                              f"park_id, start, deadline[, compensation_per_mu]")
-        for row in reader:
-            line = reader.line_num
-            here = f"{path}, line {line}"
-            row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
-            pid = row["park_id"]
-            if pid not in index:
-                raise ConfigError(f"{here}: unknown park id {pid!r} (see sim/data/parks.csv)")
-            i = index[pid]
-            if parks.is_main[i]:
-                raise ConfigError(f"{here}: {pid!r} is a main-platform park; only parks outside "
-                                  f"the 14 main platforms can be put on the exit list")
-            if pid in seen:
-                raise ConfigError(f"{here}: duplicate row for park {pid!r} (first on line "
-                                  f"{seen[pid]})")
-            seen[pid] = line
-            for col in ("start", "deadline"):
-                if not QUARTER_RE.match(row[col]):
-                    raise ConfigError(f"{here}: {col}={row[col]!r} is not a quarter like 2022Q3")
-            s = period.index(row["start"], "start")
-            d = period.index(row["deadline"], "deadline")
-            if d < s:
-                raise ConfigError(f"{here}: deadline {row['deadline']} is before start "
-                                  f"{row['start']}")
-            if s < 0 or s >= period.n_steps:
-                raise ConfigError(f"{here}: start {row['start']} is outside the simulated period")
-            c = row.get("compensation_per_mu", "")
-            if c:
-                try:
-                    comp[i] = float(c)
-                except ValueError:
-                    raise ConfigError(f"{here}: compensation_per_mu={c!r} is not a number") from None
-                if comp[i] < 0:
-                    raise ConfigError(f"{here}: compensation_per_mu={c} must be >= 0")
-            else:
-                comp[i] = compensation
-            listed[i], start[i], deadline[i] = True, s, d
-    return listed, start, deadline, comp
-
-
 def build_schedule(parks: Parks, cfg: Any, period: Period, facts: ParkFacts,
                    default_compensation: float, default_relocation_subsidy: float) -> ExitSchedule:
     """The exit schedule of strategy config ``cfg`` (the ``exit_strategy`` group)."""
@@ -272,8 +240,10 @@ def build_schedule(parks: Parks, cfg: Any, period: Period, facts: ParkFacts,
         if not cfg.csv:
             raise ConfigError("exit_strategy.csv: give the path of the custom exit-list CSV")
         listed, start, deadline, c = read_custom_list(cfg.csv, parks, period, comp)
-        return ExitSchedule(listed, start, deadline, c, np.where(listed, sub, 0.0))
-    return rule_based(parks, cfg, period, facts, comp, sub)
+        schedule = ExitSchedule(listed, start, deadline, c, np.where(listed, sub, 0.0))
+    else:
+        schedule = rule_based(parks, cfg, period, facts, comp, sub)
+    return schedule.with_terms(cfg)
 
 
 def build(cfg: Any, world: World) -> ExitSchedule:

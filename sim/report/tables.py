@@ -26,13 +26,17 @@ MAIN_TABLES = (
      ("fiscal", [("subsidies_paid_yi", "yi"), ("compensation_paid_yi", "yi"),
                  ("fiscal_cost_yi", "yi"), ("net_fiscal_yi", "yi")]),
      ("other", [("main_platform_tax_per_mu", "dec")])),
+    (("change", [("output_change_yi", "yi"), ("tax_change_yi", "yi"), ("jobs_change", "int"),
+                 ("net_fiscal_change_yi", "yi")]),),
 )
 
 
 def main_tables(comp: Comparison, lang: str) -> list[dict[str, Any]]:
     """The main table's parts: header groups and rows, one row per strategy."""
     t = labels_for(lang)["text"]
-    n_targets = int(comp.targets["target"].nunique()) if not comp.targets.empty else 0
+    pt = policy_targets()
+    shown = set(comp.targets["target"]) if not comp.targets.empty else set()
+    n_targets = sum(1 for k in shown if k in pt.index and pt.at[k, "kind"] == "outcome")
     parts = []
     for title, spec in zip(t["main_parts"], MAIN_TABLES, strict=True):
         groups, cols = [], []
@@ -116,6 +120,7 @@ def targets_table(comp: Comparison, lang: str) -> dict[str, Any]:
     rows = []
     targets = [t for t in pt.index if t in set(tg["target"])] + sorted(
         set(tg["target"]) - set(pt.index))
+    kind = {t: (pt.at[t, "kind"] if t in pt.index else "outcome") for t in targets}
     for t in targets:
         cells = []
         for s in strategies:
@@ -134,4 +139,8 @@ def targets_table(comp: Comparison, lang: str) -> dict[str, Any]:
             pv = ""
         rows.append({"id": t, "label": lab["target_names"].get(t, t), "policy": pv,
                      "cells": cells})
-    return {"strategies": [strategy_name(s, lang) for s in strategies], "rows": rows}
+    groups = [{"kind": k, "title": lab["text"]["kinds"][k],
+               "rows": [r for r in rows if kind[r["id"]] == k]}
+              for k in ("outcome", "policy_input")]
+    return {"strategies": [strategy_name(s, lang) for s in strategies], "rows": rows,
+            "groups": [g for g in groups if g["rows"]]}

@@ -21,10 +21,16 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"  subsidies {ind['subsidies_paid_yi']:,.2f} 亿元   compensation "
         f"{ind['compensation_paid_yi']:,.2f} 亿元   net fiscal {ind['net_fiscal_yi']:,.0f} 亿元"
         "   (city scale)",
-        "  scorecard (policy target → model, 2025):",
     ]
-    for s in summary["scorecard"]:
-        mark = "met    " if s["met"] else "not met"
-        lines.append(f"    [{mark}] {s['target']:<34} {s['comparison']} {s['policy_value']:g}"
-                     f"  → {s['model_value']:,.4g} {s['unit']}")
+    card = summary["scorecard"]
+    outcomes = [s for s in card if s["kind"] == "outcome"]
+    for kind, title in (("outcome", f"scorecard, outcomes (policy target → model, 2025): "
+                                     f"{summary['targets_met']} of {len(outcomes)} met"),
+                        ("policy_input", "scorecard, policy inputs (hold by construction of the "
+                                         "registry or the rules; not counted)")):
+        lines.append(f"  {title}")
+        for s in (c for c in card if c["kind"] == kind):
+            mark = ("met    " if s["met"] else "not met") if kind == "outcome" else "input  "
+            lines.append(f"    [{mark}] {s['target']:<34} {s['comparison']} "
+                         f"{s['policy_value']:g}  → {s['model_value']:,.4g} {s['unit']}")
     return "\n".join(lines)

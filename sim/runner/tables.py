@@ -13,8 +13,9 @@ from omegaconf import DictConfig, OmegaConf
 from ..config import config_hash
 from ..domain import CLASSES, LADDER_STEPS, ROLES, STAGES, YI
 from ..model import ParkConsolidationModel
+from ..phases.decisions import land_price_elasticity
 from .result import RunResult
-from .scorecard import platform_table, scorecard
+from .scorecard import outcomes_met, platform_table, scorecard
 
 
 def versions() -> dict[str, str]:
@@ -96,6 +97,10 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
         "subsidies_paid_yi": float(flows["subsidies_paid"].sum() / YI / scale),
         "compensation_paid_yi": float(flows["compensation_paid"].sum() / YI / scale),
         "net_fiscal_yi": float(flows["net_fiscal"].sum() / YI / scale),
+        # behaviour read off the run: where movers go, and how location choice answers to
+        # the land price (the kernel's elasticity in the last quarter's view, land owners)
+        "same_county_share": same_county_share(moves, parks_df),
+        "land_price_elasticity": land_price_elasticity(model),
     }
     resolved = OmegaConf.to_container(cfg, resolve=True)
     n_initial = int(model.next_id - counts.get("entry", 0))
@@ -114,10 +119,19 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
         "ladder_promotions": ladder,
         "exit_list_firms": exit_list_fates(parks_df, events, n_initial),
         "indicators": {k: round(v, 6) for k, v in indicators.items()},
+        "targets_met": outcomes_met(card),
         "scorecard": card,
     }
     return RunResult(resolved, summary, ts, parks_df, plat, firms, events,
                      rec.classes_table())
+
+
+def same_county_share(moves: pd.DataFrame, parks: pd.DataFrame) -> float:
+    """Share of the relocations that stay within their county (NaN without relocations)."""
+    if moves.empty:
+        return float("nan")
+    county = dict(zip(parks["park_id"], parks["county_id"], strict=True))
+    return float((moves["from_park"].map(county) == moves["to_park"].map(county)).mean())
 
 
 def exit_list_fates(parks: pd.DataFrame, events: pd.DataFrame, n_initial: int) -> dict:
@@ -134,4 +148,6 @@ def exit_list_fates(parks: pd.DataFrame, events: pd.DataFrame, n_initial: int) -
     for kind, key in (("relocation", "relocated"), ("exit", "exited"), ("upgrade", "upgraded")):
         k = int(ev.loc[ev["event"] == kind, "firm"].nunique())
         out[f"{key}_share"] = round(k / n, 6) if n else None
+    left = ev[ev["event"].isin(["relocation", "exit"])].groupby("firm")["step"].min()
+    out["mean_departure_step"] = round(float(left.mean()), 6) if len(left) else None
     return out

@@ -30,12 +30,16 @@ class Config:
     tax_stage_factor: list[float] = field(default_factory=list)
     redraw_below_threshold: list[float] = field(default_factory=lambda: [0.5, 0.99])
     redraw_above_threshold: list[float] = field(default_factory=lambda: [1.0, 1.5])
+    renter_max_land_mu: float = 3.0
+    land_revenue_correlation: list[float] = field(default_factory=lambda: [0.9, 0.9, 0.4, 0.4,
+                                                                           0.4])
 
 
 def validate(cfg: Any, ctx: Any = None) -> None:
     """Domain checks of ``cfg.scenario``; raises ConfigError naming the key."""
     check_range(cfg, "scenario.firm_scale", 0, 100, lo_open=True)
     check_range(cfg, "scenario.sector_mix_leading", 0, 1)
+    check_range(cfg, "scenario.renter_max_land_mu", 0)
     s = cfg.scenario
     missing = [r for r in ROLES if r not in s.role_productivity_shift]
     if missing:
@@ -45,6 +49,10 @@ def validate(cfg: Any, ctx: Any = None) -> None:
             raise ConfigError(f"scenario.firm_dispersion.{k}: missing (lognormal sigma >= 0)")
         if float(s.firm_dispersion[k]) < 0:
             raise ConfigError(f"scenario.firm_dispersion.{k}={s.firm_dispersion[k]}: must be >= 0")
+    rho = s.land_revenue_correlation
+    if len(rho) != len(STAGES) or any(not -1 <= float(v) <= 1 for v in rho):
+        raise ConfigError(f"scenario.land_revenue_correlation: give {len(STAGES)} values in "
+                          f"[-1, 1], one per stage {list(STAGES)}")
     for key in ("rd_stage_factor", "tax_stage_factor"):
         vals = s[key]
         if len(vals) != len(STAGES) or any(float(v) < 0 for v in vals):

@@ -23,6 +23,7 @@ FIRM_COLUMNS: dict[str, type] = {
     "emission_eff": np.float64, "rd": np.float64, "cls": np.int64, "d_years": np.int64,
     "upgrades": np.int64, "entered": np.int64, "left": np.int64, "origin": np.int64,
     "revenue": np.float64, "relief": np.float64, "surcharge_rate": np.float64,
+    "renter": bool, "trend": np.float64, "outside": np.float64,
 }
 
 
@@ -128,6 +129,8 @@ class FirmDraw:
     above_size_threshold: float
     redraw_below_threshold: tuple[float, float]  # × threshold, for below-size draws above it
     redraw_above_threshold: tuple[float, float]  # × threshold, for above-size draws below it
+    renter_max_land_mu: float = 0.0  # below-size firms with less land rent their floor space
+    land_revenue_correlation: np.ndarray | None = None  # of log land and log revenue, by stage
 
 
 def firm_draw_params(reg: Registry, scfg: Any, above_size_threshold: float) -> FirmDraw:
@@ -150,6 +153,8 @@ def firm_draw_params(reg: Registry, scfg: Any, above_size_threshold: float) -> F
         above_size_threshold=above_size_threshold,
         redraw_below_threshold=band(scfg, "redraw_below_threshold"),
         redraw_above_threshold=band(scfg, "redraw_above_threshold"),
+        renter_max_land_mu=float(scfg.renter_max_land_mu),
+        land_revenue_correlation=np.array([float(x) for x in scfg.land_revenue_correlation]),
     )
 
 
@@ -174,13 +179,16 @@ def draw_firms(rng: np.random.Generator, park: np.ndarray, stage: np.ndarray, pa
     so it is taken out of the firm's scale (revenue = scale * exp(z + shock + premium)).
     """
     n = park.size
-    rev = np.exp(np.log(fd.revenue_median[stage]) + fd.revenue_sigma[stage] * rng.standard_normal(n))
+    z_rev = rng.standard_normal(n)
+    rev = np.exp(np.log(fd.revenue_median[stage]) + fd.revenue_sigma[stage] * z_rev)
     thr = fd.above_size_threshold
     lo, hi = fd.redraw_below_threshold
     rev = np.where((stage <= MICRO) & (rev >= thr), thr * rng.uniform(lo, hi, n), rev)
     lo, hi = fd.redraw_above_threshold
     rev = np.where((stage >= ABOVE_SIZE) & (rev < thr), thr * rng.uniform(lo, hi, n), rev)
-    land = np.exp(np.log(fd.land_median[stage]) + fd.land_sigma[stage] * rng.standard_normal(n))
+    rho = fd.land_revenue_correlation[stage]  # larger firms occupy more land
+    z_land = rho * z_rev + np.sqrt(1 - rho**2) * rng.standard_normal(n)
+    land = np.exp(np.log(fd.land_median[stage]) + fd.land_sigma[stage] * z_land)
 
     # sector: a share from the park's leading sectors, the rest from the city-wide mix
     n_lead_park, kth_leading = _leading_tables(parks.leading)
@@ -214,4 +222,6 @@ def draw_firms(rng: np.random.Generator, park: np.ndarray, stage: np.ndarray, pa
         "upgrades": np.zeros(n, dtype=np.int64), "entered": np.full(n, step, dtype=np.int64),
         "left": np.full(n, -1, dtype=np.int64), "origin": park.astype(np.int64), "revenue": rev,
         "relief": np.zeros(n), "surcharge_rate": np.zeros(n),
+        "renter": (stage <= MICRO) & (land < fd.renter_max_land_mu), "trend": np.zeros(n),
+        "outside": np.zeros(n),
     }

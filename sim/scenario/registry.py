@@ -16,6 +16,8 @@ import pandas as pd
 from ..domain import ROLES, STAGES, ConfigError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+#: a scorecard target depends on behaviour (outcome) or holds by construction (policy_input)
+TARGET_KINDS = ("outcome", "policy_input")
 
 REQUIRED_COLUMNS = {
     "counties.csv": ["county_id", "name_zh", "name_en", "industry_weight",
@@ -32,7 +34,7 @@ REQUIRED_COLUMNS = {
     "stages.csv": ["stage_id", "count_2020", "revenue_median_wan", "revenue_sigma",
                    "land_median_mu", "land_sigma"],
     "policy_targets.csv": ["target_id", "description_en", "description_zh", "policy_value",
-                           "unit", "comparison"],
+                           "unit", "comparison", "kind"],
 }
 
 
@@ -113,6 +115,11 @@ def load_registry(data_dir: str | Path | None = None) -> Registry:
             if s not in set(sectors["sector_id"]):
                 raise ConfigError(f"{d / 'platforms.csv'}, line {_line(platforms, i)}: "
                                   f"unknown sector {s!r}")
+    targets = t["policy_targets.csv"]
+    for i, kind in enumerate(targets["kind"]):
+        if kind not in TARGET_KINDS:
+            raise ConfigError(f"{d / 'policy_targets.csv'}, line {_line(targets, i)}: kind "
+                              f"{kind!r} not in {list(TARGET_KINDS)}")
     orphans = set(platforms["platform_id"]) - set(parks["platform_id"].dropna())
     if orphans:
         raise ConfigError(f"{d / 'platforms.csv'}: platform(s) without member parks "

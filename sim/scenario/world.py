@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..domain import ROLES
+from ..domain import MICRO, ROLES
 from .firms import FirmDraw, Firms, Sectors, build_sectors, draw_firms, firm_draw_params
 from .parks import Parks, build_parks
 from .registry import Registry, load_registry
@@ -71,6 +71,7 @@ def build_world(scfg: Any, rng: np.random.Generator, above_size_threshold: float
     used = np.bincount(park, weights=cols["land"], minlength=parks.n)
     factor = np.divide(parks.land_in_use0, used, out=np.zeros(parks.n), where=used > 0)
     cols["land"] = cols["land"] * factor[park]
+    cols["renter"] = (cols["stage"] <= MICRO) & (cols["land"] < fd.renter_max_land_mu)
     parks.land_in_use0 = np.bincount(park, weights=cols["land"], minlength=parks.n)
 
     firms = Firms()

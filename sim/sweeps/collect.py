@@ -25,9 +25,14 @@ from .store import RUNS, parse_overrides
 log = logging.getLogger(__name__)
 
 RESULT_KEYS = ("totals", "indicators")
+#: outcomes given as paired differences against the counterfactual (``<name>_vs_none``)
+PAIRED = ("output_last_year_yi", "tax_last_year_yi", "jobs_end", "net_fiscal_yi",
+          "land_vacated_mu", "relocated", "exited", "upgraded", "entered")
+BASELINE = "none"
 
 
-def _flatten(summary: dict) -> dict[str, Any]:
+def flatten_summary(summary: dict) -> dict[str, Any]:
+    """One sweep-table row of a run summary: totals, indicators, exit-list fates, scorecard."""
     row: dict[str, Any] = {"strategy": summary.get("exit_strategy"),
                            "scenario_name": summary.get("scenario"),
                            "firm_scale": summary.get("firm_scale")}
@@ -37,6 +42,7 @@ def _flatten(summary: dict) -> dict[str, Any]:
         row[f"promoted_{k}"] = v
     for k, v in summary.get("exit_list_firms", {}).items():
         row[f"exit_list_{k}"] = v
+    row["targets_met"] = summary.get("targets_met")
     for c in summary.get("scorecard", []):
         row[f"score_{c['target']}"] = c["model_value"]
         row[f"met_{c['target']}"] = c["met"]
@@ -67,7 +73,7 @@ def collect(sweep_dir: str | Path, write: bool = True,
             s = json.loads(summary_path.read_text(encoding="utf-8"))
             row.update({"seed": s["seed"], "replicate": s.get("replicate", 0), "status": "ok",
                         "error": None})
-            row.update(_flatten(s))
+            row.update(flatten_summary(s))
             ts = pd.read_parquet(d / "timeseries.parquet")
             ts.insert(0, "config_hash", meta["config_hash"])
             series.append(ts)
@@ -93,6 +99,7 @@ def collect(sweep_dir: str | Path, write: bool = True,
     df = df[lead + [c for c in df.columns if c not in lead]]
     df = df.sort_values([*param_cols, "seed", "replicate", "config_hash"],
                         key=lambda s: s.astype(str), kind="stable").reset_index(drop=True)
+    df = paired_differences(df, param_cols)
     ts = pd.concat(series, ignore_index=True) if series else pd.DataFrame()
     if not ts.empty:
         keys = df[["config_hash", *param_cols, "seed", "replicate"]]
@@ -109,6 +116,28 @@ def collect(sweep_dir: str | Path, write: bool = True,
         if figures:
             sweep_figures(df, param_cols, sweep_dir)
     return df, ts
+
+
+def paired_differences(df: pd.DataFrame, param_cols: list[str]) -> pd.DataFrame:
+    """Add ``<outcome>_vs_none``: each run minus its counterfactual run.
+
+    The counterfactual is the run without an exit list that shares the seed, replicate and
+    every other swept parameter (common random numbers make the difference paired). Only for
+    sweeps over the exit strategy that include ``none``.
+    """
+    if "strategy" not in df or not (df["strategy"] == BASELINE).any():
+        return df
+    keys = [c for c in param_cols if not c.startswith("exit_strategy")] + ["seed", "replicate"]
+    ok = df[df["status"] == "ok"]
+    cols = [c for c in PAIRED if c in df]
+    base = ok[ok["strategy"] == BASELINE].set_index(keys)[cols]
+    base = base[~base.index.duplicated(keep="last")]
+    ref = base.reindex(pd.MultiIndex.from_frame(df[keys].astype(object))
+                       if len(keys) > 1 else df[keys[0]])
+    out = df.copy()
+    for c in cols:
+        out[f"{c}_vs_none"] = df[c].to_numpy(float) - ref[c].to_numpy(float)
+    return out
 
 
 def _latest_per_overrides(df: pd.DataFrame, store: Path) -> tuple[pd.DataFrame, int]:

@@ -23,12 +23,15 @@ from .store import RUNS
 
 KEPT = {"output": "output_last_year_yi", "value_added": "value_added_last_year_yi",
         "tax": "tax_last_year_yi", "jobs": "jobs_end"}
+# paired differences against the counterfactual of the same seed and replicate
+CHANGED = {"output_change_yi": "output_last_year_yi", "tax_change_yi": "tax_last_year_yi",
+           "jobs_change": "jobs_end", "net_fiscal_change_yi": "net_fiscal_yi"}
 # indicators summarised per strategy (mean and 90% interval across seeds), in report order
 STAT_COLUMNS = (
     "land_vacated_mu", "land_reused_mu", "output_kept", "value_added_kept", "tax_kept",
     "jobs_kept", "relocated_to_main", "relocated_to_other", "upgraded", "exited",
     "subsidies_paid_yi", "compensation_paid_yi", "net_fiscal_yi", "fiscal_cost_yi",
-    "main_platform_tax_per_mu", "targets_met",
+    "main_platform_tax_per_mu", "targets_met", *CHANGED,
 )
 
 
@@ -78,9 +81,14 @@ def build(sweep_dir: str | Path) -> Comparison:
         ref = runs.set_index(key).index.map(base[col].to_dict().get) if not base.empty else None
         runs[f"{name}_kept"] = (runs[col].to_numpy() / np.asarray(ref, float)
                                 if ref is not None else np.nan)
+    for name, col in CHANGED.items():
+        ref = runs.set_index(key).index.map(base[col].to_dict().get) if not base.empty else None
+        runs[name] = (runs[col].to_numpy() - np.asarray(ref, float)
+                      if ref is not None else np.nan)
     runs["fiscal_cost_yi"] = runs["subsidies_paid_yi"] + runs["compensation_paid_yi"]
     met_cols = [c for c in runs.columns if c.startswith("met_")]
-    runs["targets_met"] = runs[met_cols].sum(axis=1)
+    if "targets_met" not in runs:  # runs from before outcome and input rows were told apart
+        runs["targets_met"] = runs[met_cols].sum(axis=1)
     if "land_reused_mu" not in runs:
         runs["land_reused_mu"] = 0.0
     keep = ["strategy", "seed", "replicate", "config_hash", *STAT_COLUMNS, "output_last_year_yi",

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents.choice import resolve_capacity
+from agents.capacity import resolve_capacity
 
 
 def reference_capacity(dest, land, remaining, priority):

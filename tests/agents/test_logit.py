@@ -1,5 +1,5 @@
-"""The kernel's logit in agents/choice.py: probabilities, Gumbel draws with their fallback,
-and the sampling of destinations."""
+"""The kernel's logit in agents/choice.py: probabilities, and Gumbel draws from given uniforms
+with their fallback."""
 
 from __future__ import annotations
 
@@ -13,8 +13,12 @@ from agents.choice import (
     N_FIXED,
     choose,
     mnl_probabilities,
-    sample_destinations,
 )
+
+
+def uniforms(shape, seed):
+    """Uniform draws in (0, 1) (the kernel takes its draws from the caller)."""
+    return np.random.default_rng(seed).random(shape) * (1 - 1e-12) + 1e-13
 
 # --------------------------------------------------------------------------- strategies
 
@@ -121,7 +125,7 @@ def test_mnl_monotone_and_iia(m, data):
 def test_choose_respects_availability_and_fallback(m, seed):
     """choose never picks an unavailable column; fallback is an available fixed column (0..2)."""
     u, avail = m
-    choice, fallback = choose(u, avail, np.random.default_rng(seed))
+    choice, fallback = choose(u, avail, uniforms(u.shape, seed))
     rows = np.arange(u.shape[0])
     assert np.all(avail[rows, choice])
     assert np.all((fallback >= 0) & (fallback < N_FIXED))
@@ -138,7 +142,7 @@ def test_choose_frequencies_match_mnl():
     a1 = np.array([True, True, True, False, True, True, True])
     u = np.tile(u1, (n, 1))
     avail = np.tile(a1, (n, 1))
-    choice, fallback = choose(u, avail, np.random.default_rng(12345))
+    choice, fallback = choose(u, avail, uniforms(u.shape, 12345))
     freq = np.bincount(choice, minlength=u1.size) / n
     p = mnl_probabilities(u1[None, :], a1[None, :])[0]
     assert freq[3] == 0.0
@@ -149,43 +153,12 @@ def test_choose_frequencies_match_mnl():
     assert np.max(np.abs(fb - pf)) < 0.005
 
 
-def test_choose_deterministic_for_seed():
-    """The same Generator seed gives the same draws."""
+def test_choose_is_a_function_of_its_draws():
+    """The same uniforms give the same choices."""
     rng = np.random.default_rng(0)
     u = rng.normal(size=(50, 6))
     avail = rng.random((50, 6)) < 0.7
     avail[:, EXIT] = True
-    c1, f1 = choose(u, avail, np.random.default_rng(7))
-    c2, f2 = choose(u, avail, np.random.default_rng(7))
+    c1, f1 = choose(u, avail, uniforms(u.shape, 7))
+    c2, f2 = choose(u, avail, uniforms(u.shape, 7).copy())
     assert np.array_equal(c1, c2) and np.array_equal(f1, f2)
-
-
-# --------------------------------------------------------------------------- sample_destinations
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.integers(0, 40), st.integers(1, 6),
-       st.lists(st.integers(0, 30), min_size=1, max_size=10, unique=True),
-       st.integers(0, 2**32 - 1))
-def test_sample_destinations_from_accepting(n, j, acc, seed):
-    """Destinations have shape (n, j), come only from ``accepting``, repeat for a seed."""
-    accepting = np.array(acc, dtype=np.int64)
-    d1 = sample_destinations(np.random.default_rng(seed), n, accepting, j)
-    d2 = sample_destinations(np.random.default_rng(seed), n, accepting, j)
-    assert d1.shape == (n, j)
-    assert np.isin(d1, accepting).all()
-    assert np.array_equal(d1, d2)
-
-
-def test_sample_destinations_covers_accepting_uniformly():
-    """Every accepting park is drawn, with about equal frequency."""
-    accepting = np.array([2, 5, 9])
-    d = sample_destinations(np.random.default_rng(1), 30_000, accepting, 2)
-    counts = np.array([(d == a).sum() for a in accepting]) / d.size
-    np.testing.assert_allclose(counts, 1 / 3, atol=0.01)
-
-
-def test_sample_destinations_none_accepting():
-    """With no accepting park the result has no destination columns."""
-    d = sample_destinations(np.random.default_rng(1), 4, np.array([], dtype=np.int64), 3)
-    assert d.shape == (4, 0)

@@ -40,8 +40,9 @@ def test_targets_are_sourced_figures(targets):
     # a range is given by its midpoint, and the note says so
     assert np.allclose(ranged["value"], (ranged["low"] + ranged["high"]) / 2, rtol=1e-3)
     assert ranged["note"].str.contains("midpoint").all()
-    for tid in V.RATE_TARGETS.values():
-        assert tid in set(targets["target_id"])
+    cal = V.load_calibration_targets()  # the rates and behaviour targets live there
+    for tid in (*V.RATE_TARGETS.values(), *V.BEHAVIOUR_TARGETS):
+        assert tid in cal.index and tid not in set(targets["target_id"])
 
 
 def test_county_shares_are_shares_of_the_sourced_gdp(targets):
@@ -52,8 +53,6 @@ def test_county_shares_are_shares_of_the_sourced_gdp(targets):
 
 def test_every_initial_target_has_a_counterpart(targets, small_figures):
     for tid in targets["target_id"]:
-        if tid in V.RATE_TARGETS.values():
-            continue
         kind, what, basis = V.counterpart(tid)
         assert kind in (V.INPUT, V.CHECK) and what and basis
         assert tid in small_figures
@@ -62,7 +61,7 @@ def test_every_initial_target_has_a_counterpart(targets, small_figures):
 
 
 def test_initial_state_table_is_consistent(targets, small_initial):
-    expected = [t for t in targets["target_id"] if t not in V.RATE_TARGETS.values()]
+    expected = list(targets["target_id"])
     assert list(small_initial["target_id"]) == expected
     for col in ("model_mean", "model_min", "model_max", "relative_error"):
         assert np.isfinite(small_initial[col]).all(), col
@@ -122,10 +121,10 @@ def test_dynamics_table_bands_and_published_rates(none_run, targets):
         r["value"] = r["value"] * factor
         runs.append(r)
     rates = pd.concat(runs, ignore_index=True)
-    dyn = V.dynamics_table(rates, targets)
+    dyn = V.dynamics_table(rates, V.load_calibration_targets())
     years = sorted(one["year"].unique())
     pooled = f"{years[0]}–{years[-1]}"
-    for rate in V.RATE_COLUMNS:
+    for rate in V.RATE_TARGETS:
         d = dyn[dyn["rate"] == rate]
         assert list(d["year"]) == [str(y) for y in years] + [pooled]
         assert (d["runs"] == 3).all()
@@ -143,7 +142,7 @@ def test_dynamics_table_bands_and_published_rates(none_run, targets):
 
 
 def test_figure_has_both_panels(none_run, targets, small_initial):
-    dyn = V.dynamics_table(V.annual_rates(none_run.timeseries), targets)
+    dyn = V.dynamics_table(V.annual_rates(none_run.timeseries), V.load_calibration_targets())
     fig = V.figure(small_initial, dyn, "test")
     try:
         assert len(fig.axes) == 2
@@ -154,14 +153,14 @@ def test_figure_has_both_panels(none_run, targets, small_initial):
 
 def test_calibration_statement_names_the_configured_constants():
     b = compose_config([]).behavior
-    for key in ("asc_upgrade", "asc_exit", "asc_move"):
+    for key in ("asc_upgrade", "asc_exit", "asc_move", "county_line", "money_coefficient"):
         assert f"behavior.{key} = {b[key]}" in V.CALIBRATION
     assert "Tang et al. 2020" in V.CALIBRATION and "tests/test_calibration.py" in V.CALIBRATION
 
 
 def test_markdown_blocks_for_the_docs(tmp_path, none_run, targets, small_initial):
     small_initial.to_csv(tmp_path / "initial_state.csv", index=False)
-    V.dynamics_table(V.annual_rates(none_run.timeseries), targets).to_csv(
+    V.dynamics_table(V.annual_rates(none_run.timeseries), V.load_calibration_targets()).to_csv(
         tmp_path / "dynamics.csv", index=False)
     blocks = V.markdown_blocks(tmp_path)
     assert set(blocks) == set(V.DOC_BLOCKS)

@@ -135,8 +135,9 @@ def test_bad_custom_list_stops_the_cli_before_running(tmp_path):
 
 
 def test_custom_strategy_runs_and_vacates_only_its_parks(tmp_path):
-    """A custom list runs end to end: only its parks are vacated, by their deadlines."""
-    r = sim.run(["scenario=small", "exit_strategy=custom",
+    """A custom list runs end to end: only its parks are vacated, and with every firm left
+    ordered out at the deadline (clearance 1 a quarter) none is there after it."""
+    r = sim.run(["scenario=small", "exit_strategy=custom", "exit_strategy.clearance_per_quarter=1",
                  f"exit_strategy.csv={_csv(tmp_path, GOOD)}"])
     p = r.parks.set_index("park_id")
     assert set(p.index[p["exit_listed"]]) == {"wuyi_tongqin_fz", "wuyi_quanxi_fz"}
@@ -147,8 +148,11 @@ def test_custom_strategy_runs_and_vacates_only_its_parks(tmp_path):
 
 
 def test_custom_compensation_is_paid_per_park(tmp_path):
-    """A custom list's own compensation per mu is what its parks' leavers are paid."""
+    """A custom list's own compensation per mu is what its parks' leavers are paid (with the
+    late and renters' shares at 1, every leaver gets the full rate)."""
     r = sim.run(["scenario=small", "exit_strategy=custom",
+                 "exit_strategy.late_compensation_share=1",
+                 "exit_strategy.renter_compensation_share=1",
                  f"exit_strategy.csv={_csv(tmp_path, GOOD)}"])
     p = r.parks.set_index("park_id")
     assert p.loc["wuyi_tongqin_fz", "compensation_paid"] == pytest.approx(
