@@ -5,6 +5,7 @@
     python -m experiments reproduce --only baseline scale
     python -m experiments docs                      # refresh docs/ from the last full run
     python -m experiments list
+    python -m experiments calibrate [--quick]       # fit the behavioural constants (calibrate.py)
 
 Experiments run one after another; each sweep runs its parksim runs in parallel on the local
 cores (``--jobs``) and is resumable: run the same command again after an interruption and only
@@ -43,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
                                      "outputs of the last full reproduce run")
     dp.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where that run wrote")
     sub.add_parser("list", help="list the experiments")
+    sub.add_parser("calibrate", add_help=False,
+                   help="fit the behavioural constants (python -m experiments calibrate --help)")
     return ap
 
 
@@ -100,6 +103,11 @@ def _update_docs(records: list[dict], out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["calibrate"]:
+        from .calibrate import main as calibrate
+
+        return calibrate(argv[1:])
     a = _parser().parse_args(argv)
     if a.command == "list":
         for name in EXPERIMENTS:

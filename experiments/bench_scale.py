@@ -10,8 +10,9 @@ machines are noisy):
 
 1. **Drivers.** The ``agents`` (Mesa) driver against the ``vectorized`` driver on the same
    scenario and seed at about 20,000 firms, 2021Q1–2025Q4; time of build + run, the ratio, and
-   key outcomes side by side. The drivers use different random streams, so single runs agree
-   in distribution (``tests/test_drivers.py``), not draw by draw.
+   key outcomes side by side. The drivers share the keyed random streams and differ only in
+   the order in which destination capacity is served, so they agree in distribution
+   (``tests/test_drivers.py``) and single runs nearly draw by draw.
 2. **Scale.** The vectorized driver at 10^4, 10^5 and 10^6 firms (``scenario.firm_scale``), each
    size in a fresh subprocess so peak memory (RSS) of one size does not leak into another.
    Timed: build (registry, scenario draw, model) + 20 quarterly steps. Building the output

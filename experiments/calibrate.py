@@ -11,7 +11,7 @@ yearly rates. A root-finder (scipy's ``least_squares`` on the moments' gaps divi
 tolerances; trust-region reflective, forward-difference Jacobian) moves all five at once, each
 evaluation a set of runs on the same seeds (common random numbers: the gaps change smoothly
 with the constants). The seeds are not those of the tests (tests/test_calibration.py checks the
-fit on the small scenario, seeds 0–3). The fit is written into the ``<calibrated>`` block of
+fit at city scale on seeds 0–3). The fit is written into the ``<calibrated>`` block of
 ``configs/behavior/default.yaml`` with its provenance, and ``outputs/calibration/fit.csv``.
 """
 

@@ -39,6 +39,24 @@ def validation_tables(out: Path) -> dict[str, str]:
     return validation.markdown_blocks(out / "validation")
 
 
+def policy_response_table(directory: Path) -> str:
+    """The policy-response table of ``responses.csv`` (one row per lever)."""
+    r = pd.read_csv(directory / "responses.csv")
+
+    def num(x: float) -> str:
+        return f"{x:,.3g}" if abs(x) < 100 else f"{x:,.0f}"
+
+    return markdown_table(pd.DataFrame({
+        "lever": r["lever"], "low → high": r["low"].astype(str) + " → " + r["high"].astype(str),
+        "outcome": r["outcome"], "at low": r["low_mean"].map(num),
+        "response": r["response"].map(num),
+        "90% interval": [f"{num(a)} … {num(b)}" for a, b in zip(r["ci_low"], r["ci_high"],
+                                                             strict=True)],
+        "relative": r["relative"].map(lambda x: f"{x:+.1%}"),
+        "expected": r["expected_sign"].map({1: "+", -1: "−"}),
+        "sign beyond interval": r["sign_beyond_interval"].map({True: "yes", False: "no"})}))
+
+
 def replace_block(text: str, key: str, body: str) -> str:
     """Replace the body of the generated block ``key`` (which must exist)."""
     pattern = re.compile(rf"(<!-- generated: {re.escape(key)} -->\n)(?:.*?\n)?"
@@ -63,6 +81,8 @@ def update_docs(records: list[dict], out: Path) -> list[Path]:
     blocks = {"runtimes": runtimes_table(out)}
     if (out / "validation" / "initial_state.csv").exists():
         blocks.update(validation_tables(out))
+    if (out / "policy_response" / "responses.csv").exists():
+        blocks["policy_response"] = policy_response_table(out / "policy_response")
     if (out / "scale" / "report.txt").exists():
         report = (out / "scale" / "report.txt").read_text(encoding="utf-8").strip()
         blocks["scale_report"] = f"```\n{report}\n```"

@@ -222,7 +222,7 @@ def figure(initial: pd.DataFrame, dynamics: pd.DataFrame, where: str = "") -> pl
 # --------------------------------------------------------------------------- docs
 
 # keys of the generated blocks of docs/EXPERIMENTS.md that markdown_blocks fills
-DOC_BLOCKS = ("validation_initial_state", "validation_dynamics")
+DOC_BLOCKS = ("validation_initial_state", "validation_dynamics", "validation_behaviour")
 
 
 def markdown_blocks(directory: str | Path) -> dict[str, str]:
@@ -245,7 +245,15 @@ def markdown_blocks(directory: str | Path) -> dict[str, str]:
                                                      strict=True)],
         "published": dyn["published_value"].map(lambda x: "–" if x != x else f"{x:.1%}"),
         "reference": dyn["source"]})
-    return dict(zip(DOC_BLOCKS, (markdown_table(ini), markdown_table(dyn)), strict=True))
+    tables = [markdown_table(ini), markdown_table(dyn)]
+    if (d / "behaviour.csv").exists():
+        beh = pd.read_csv(d / "behaviour.csv")
+        tables.append(markdown_table(pd.DataFrame({
+            "quantity": beh["quantity"], "model mean": beh["model_mean"].map(_fmt),
+            "5–95%": [f"{_fmt(a)}–{_fmt(b)}" for a, b in zip(beh["model_p05"], beh["model_p95"],
+                                                         strict=True)],
+            "target": beh["target"].map(_fmt), "reference": beh["source"]})))
+    return dict(zip(DOC_BLOCKS, tables, strict=False))
 
 
 # --------------------------------------------------------------------------- run

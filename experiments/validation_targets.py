@@ -121,7 +121,7 @@ def _calibration_text() -> str:
         f"scale on seeds of its own: {fitted}. It moves all five at once with a root-finder "
         "(least squares on the gaps over their tolerances) on common random numbers and writes "
         "them with the fit into configs/behavior/default.yaml. tests/test_calibration.py checks "
-        "the fit out of sample: on the small scenario (firm_scale 0.03), seeds 0-3. "
+        "the fit out of sample: at city scale on seeds 0-3. "
         "dynamics.csv and behaviour.csv give this experiment's runs against the targets.\n"
         "Inputs: sim/data/sectors.csv sector parameters (value-added ratio, tax rate, energy, "
         "emissions, R&D, labour productivity) were set so that their firm_share-weighted means "

@@ -3,8 +3,9 @@
 The model never sees Hydra, OmegaConf or files: :func:`build_inputs` validates the config, draws
 the world and turns every group into a plain runtime object (AgentPy-style separation of
 parameters and model). A run is a function of its resolved config (seed included): the scenario
-and the model draw from two independent streams spawned from ``SeedSequence([seed,
-replicate])``.
+draws from a stream spawned from ``SeedSequence([seed, replicate])``, the model from streams
+keyed to (seed, replicate, purpose, quarter, firm) (``sim.streams``); the Mesa model's own
+generator only orders the agents of the ``agents`` driver.
 """
 
 from __future__ import annotations

@@ -84,3 +84,17 @@ def test_phases_are_methods_timed_by_name(plan_run):
     for name in phases:
         assert callable(getattr(ParkConsolidationModel, f"_{name}")), name
     assert list(plan_run.summary["runtime_seconds"]["phases"]) == list(phases)
+
+
+def test_behaviour_schema_defaults_mirror_the_yaml():
+    """The fallbacks of the behavior schema equal configs/behavior/default.yaml (after a
+    calibration rewrote the fitted block, the schema must be updated with it)."""
+    import dataclasses
+
+    from sim.behavior import Config
+
+    values = yaml.safe_load((ROOT / "configs" / "behavior" / "default.yaml").read_text("utf-8"))
+    defaults = Config()
+    for f in dataclasses.fields(Config):
+        if f.name in values and not isinstance(values[f.name], dict):
+            assert getattr(defaults, f.name) == values[f.name], f.name

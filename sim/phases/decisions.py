@@ -23,6 +23,8 @@ from agents.sampling import proposal, sample_destinations
 from ..domain import D_CLASS, MICRO, STAGES
 from .productivity import update_revenue_rows
 
+ELASTICITY_SAMPLE = 20_000  # owners enough for the mean elasticity to three decimals
+
 
 def prepare_view(m: Any) -> None:
     """Snapshot of park attributes all deciders see this quarter (both drivers)."""
@@ -155,7 +157,7 @@ def apply_decisions(m: Any, rows: np.ndarray, action: np.ndarray, target: np.nda
     if up.size:
         cost = c.upgrade_cost_share * f.revenue[up]
         rec.add_money("upgrade", f.park[up], cost * view.upgrade_subsidy_share[f.park[up]])
-        f.z_level[up] += c.upgrade_gain
+        f.z_level[up] += c.upgrade_gain * c.upgrade_gain_decay ** f.upgrades[up]
         f.energy_eff[up] *= 1.0 - c.upgrade_energy_cut
         f.emission_eff[up] *= 1.0 - c.upgrade_energy_cut
         f.rd[up] += m.params.behavior.upgrade_rd_gain
@@ -212,7 +214,9 @@ def base_profit(m: Any, rows: np.ndarray) -> np.ndarray:
     """Profit over the horizon per unit of trend revenue of firms ``rows``, now.
 
     Before class-dependent costs: margin, fixed costs, and rent or the statutory land-use
-    tax (the base of the firms' outside options).
+    tax (the base of the firms' outside options). The conditions of 2020 are absorbed into
+    the outside options (rent, the county tax rates); the policy levers are not (class
+    costs, ``land.land_use_tax_scale``): firms respond to those as to any change.
     """
     f, s, c = m.firms, m.sectors, m.params.behavior.choice
     size = f.scale[rows] * np.exp(f.trend[rows])
@@ -243,8 +247,11 @@ def set_outside_options(m: Any, rows: np.ndarray,
 def land_price_elasticity(m: Any) -> float:
     """The kernel's mean elasticity of destination choice to the land price.
 
-    For the living land owners in the model's current view, every accepting park enumerated.
+    For the living land owners in the model's current view (every k-th of them beyond
+    ``ELASTICITY_SAMPLE``, so the reading costs the same at any size), every accepting park
+    enumerated.
     """
     f = m.firms
     rows = np.flatnonzero(f.alive & ~f.renter)
+    rows = rows[:: max(1, rows.size // ELASTICITY_SAMPLE)]
     return price_elasticity(decider_rows(m, rows), m.view, m.params.behavior.choice)

@@ -1,23 +1,28 @@
 """Policy levers, one config group = one module.
 
-=================  ==========================  ==================================================
-config group       module                      what it feeds the model and the kernel
-=================  ==========================  ==================================================
-``land``           :mod:`sim.policy.land`      park capacity, closed urban parks, the yearly
-                                               quota and re-used vacated land (county
-                                               governments); park terms ``land_tax``,
-                                               ``resale_per_mu``
-``subsidy``        :mod:`sim.policy.subsidy`   park terms ``upgrade_subsidy_share``,
-                                               ``subsidy_eligible``; ladder rewards (upgrade
-                                               utility, promotion hazard); attraction incentive
-                                               (entry); default relocation subsidy
-``evaluation``     :mod:`sim.policy.evaluation`  yearly classes; firm terms ``relief``,
-                                               ``surcharge_rate``, ``class_d``; parks that
-                                               attract entrants
-``exit_strategy``  :mod:`sim.policy.exit_strategy`  the exit list and its schedule; park terms
-                                               ``vacating``, ``no_stay``, ``compensation``,
-                                               ``relocation_subsidy``; closed listed parks
-=================  ==========================  ==================================================
+=================  ================================  ============================================
+config group       module                            what it feeds the model and the kernel
+=================  ================================  ============================================
+``land``           :mod:`sim.policy.land`            park capacity, closed urban parks, the
+                                                     yearly quota, re-used vacated land and the
+                                                     small-park build-out (county governments);
+                                                     park terms ``land_tax``, ``rent_per_mu``,
+                                                     ``resale_per_mu``, ``renters_only``
+``subsidy``        :mod:`sim.policy.subsidy`         park terms ``upgrade_subsidy_share``,
+                                                     ``subsidy_eligible``; ladder rewards
+                                                     (upgrade utility, promotion hazard);
+                                                     attraction incentive (entry); default
+                                                     relocation subsidy
+``evaluation``     :mod:`sim.policy.evaluation`      yearly classes; firm terms ``relief``,
+                                                     ``surcharge_rate``, ``class_d``,
+                                                     ``must_rectify``; parks that attract
+                                                     entrants
+``exit_strategy``  :mod:`sim.policy.exit_strategy`   the exit list, its schedule and clearance
+                                                     (firm term ``must_leave``); park terms
+                                                     ``vacating``, ``compensation``,
+                                                     ``late_compensation`` (and renters'),
+                                                     ``relocation_subsidy``; closed listed parks
+=================  ================================  ============================================
 
 Every module has the same parts: ``GROUP`` (the config group's name), ``Config`` (its
 structured-config schema: Hydra rejects unknown keys and wrong types), ``validate(cfg,

@@ -12,6 +12,7 @@ import pytest
 from experiments import validation as V
 from sim.config import compose_config
 from sim.runner.simulation import build_model
+from sim.sweeps.collect import flatten_summary
 
 
 @pytest.fixture(scope="module")
@@ -162,8 +163,12 @@ def test_markdown_blocks_for_the_docs(tmp_path, none_run, targets, small_initial
     small_initial.to_csv(tmp_path / "initial_state.csv", index=False)
     V.dynamics_table(V.annual_rates(none_run.timeseries), V.load_calibration_targets()).to_csv(
         tmp_path / "dynamics.csv", index=False)
+    table = pd.DataFrame([flatten_summary(none_run.summary)])
+    V.behaviour_table(table, V.load_calibration_targets()).to_csv(tmp_path / "behaviour.csv",
+                                                                   index=False)
     blocks = V.markdown_blocks(tmp_path)
     assert set(blocks) == set(V.DOC_BLOCKS)
-    ini, dyn = (blocks[k] for k in V.DOC_BLOCKS)
+    ini, dyn, beh = (blocks[k] for k in V.DOC_BLOCKS)
     assert len(ini.splitlines()) == 2 + len(small_initial)
     assert "2021–2025" in dyn and "Tang et al. 2020" in dyn
+    assert len(beh.splitlines()) == 2 + len(V.BEHAVIOUR_TARGETS) and "Figueiredo" in beh
