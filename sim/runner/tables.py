@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from ..config import config_hash
+from ..config import code_fingerprint, config_hash
 from ..domain import CLASSES, LADDER_STEPS, ROLES, STAGES, YI
 from ..model import ParkConsolidationModel
 from ..phases.decisions import land_price_elasticity
@@ -108,6 +108,7 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
         "seed": int(cfg.seed),
         "replicate": int(cfg.replicate),
         "config_hash": config_hash(cfg),
+        "code_fingerprint": code_fingerprint(),
         "scenario": str(cfg.scenario.name),
         "firm_scale": scale,
         "exit_strategy": str(cfg.exit_strategy.name),
