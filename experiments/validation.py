@@ -6,9 +6,11 @@ Two comparisons, each against the sourced figures of ``sim/data/validation_targe
   config, before any step; full mode: city scale, replicates 0–4; quick mode: the small
   scenario, replicates 0–1, projected to the city by dividing counts and totals by
   ``scenario.firm_scale``). For every target, the model's counterpart (mean, min and max over
-  replicates) and its relative error ``(model − source) / source``. ``kind`` says whether the
-  model was built from the figure (``input``: the row checks the drawing) or the comparison is
-  independent of how the model was built (``check``); ``basis`` says why.
+  replicates) and its relative error ``(model − source) / source``. ``kind`` (from the CSV)
+  says whether the model was built from the figure (``input``: the row checks the drawing) or
+  the comparison is independent of how the model was built (``check``); ``basis`` says why.
+  A check passes when its relative error is within its ``band`` (``band_basis`` gives the
+  reasoning); ``status`` is ``pass``, ``fail`` or ``input``.
 * **Dynamics** (``dynamics.csv``): the counterfactual without an exit list
   (``configs/experiment/validation.yaml``: ``exit_strategy=none``, 10 replicates at city scale)
   and its yearly relocation and exit rates 2021–2025, mean and 5–95% band over replicates,
@@ -16,8 +18,8 @@ Two comparisons, each against the sourced figures of ``sim/data/validation_targe
   the year divided by the mean number of living firms at the ends of its quarters, as in
   ``tests/test_calibration.py``; the ``2021–2025`` row is the mean of the five yearly rates.
 
-The figure shows (a) the relative errors of the initial state (inputs grey) and (b) the yearly
-rates with their bands and the 3.2% line. ``calibration.txt`` (the constant ``CALIBRATION``)
+The figure shows (a) the relative errors of the initial state (checks that pass blue, checks
+that fail red, inputs grey, each check's band as a bracket) and (b) the yearly rates with their bands and the 3.2% line. ``calibration.txt`` (the constant ``CALIBRATION``)
 says which defaults were calibrated to what, and how.
 """
 
@@ -47,10 +49,13 @@ from .validation_targets import (  # noqa: F401 (the targets' names are part of 
     CLASS_PREFIX,
     COUNTY_PREFIX,
     EXIT_RATE_ESTIMATE,
+    FAIL,
     INITIAL_OVERRIDES,
     INITIAL_REPLICATES,
     INPUT,
+    PASS,
     RATE_TARGETS,
+    TARGETS_CSV,
     counterpart,
     initial_figures,
     initial_state_table,
@@ -121,7 +126,7 @@ def behaviour_table(table: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- figure
 
-KIND_COLOR = {CHECK: "#2a6fb0", INPUT: "#b8b8b8"}
+STATUS_COLOR = {PASS: "#2a6fb0", FAIL: "#c8553d", INPUT: "#b8b8b8"}
 RATE_COLOR = {"relocation": "#2a6fb0", "exit": "#c8553d", "upgrade": "#4a9a4a"}
 
 
@@ -155,7 +160,12 @@ def figure(initial: pd.DataFrame, dynamics: pd.DataFrame, where: str = "") -> pl
     src = d["source_value"].to_numpy(float)
     lo = 100 * (d["model_min"].to_numpy(float) / src - 1)
     hi = 100 * (d["model_max"].to_numpy(float) / src - 1)
-    ax1.barh(y, err, color=[KIND_COLOR[k] for k in d["kind"]], height=0.7)
+    ax1.barh(y, err, color=[STATUS_COLOR[k] for k in d["status"]], height=0.7)
+    checks = (d["kind"] == CHECK).to_numpy()
+    width = 100 * d["band"].to_numpy(float)
+    for sign in (-1, 1):
+        ax1.scatter(sign * width[checks], y[checks], marker="|", s=90, color="#555", zorder=4,
+                    label="pass band of the check" if sign > 0 else None)
     ax1.errorbar(err, y, xerr=[np.maximum(err - lo, 0), np.maximum(hi - err, 0)], fmt="none",
                  ecolor="#333", elinewidth=0.8, capsize=2)
     ranged = d["source_low"].notna().to_numpy()
@@ -174,13 +184,16 @@ def figure(initial: pd.DataFrame, dynamics: pd.DataFrame, where: str = "") -> pl
         ax1.text(1.01, yi, f"{_fmt(m)} vs {_fmt(s)}", transform=trans, fontsize=7, va="center")
     ax1.text(1.01, len(d) - 0.2, "model vs source", transform=trans, fontsize=7.5,
              va="bottom")
-    handles = [Patch(color=KIND_COLOR[CHECK], label="check (independent comparison)"),
-               Patch(color=KIND_COLOR[INPUT], label="input (the model was built from it)"),
+    handles = [Patch(color=STATUS_COLOR[PASS], label="check within its band (pass)"),
+               Patch(color=STATUS_COLOR[FAIL], label="check outside its band (fail)"),
+               Patch(color=STATUS_COLOR[INPUT], label="input (the model was built from it)"),
                Line2D([], [], color="#333", lw=0.8, marker="|", label="min–max over replicates"),
                *ax1.get_legend_handles_labels()[0]]
     ax1.legend(handles=handles, fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.06),
                ncol=2, frameon=False)
-    ax1.set_title("(a) 2020 state: model against public figures", fontsize=10)
+    passed, total = int((d["status"] == PASS).sum()), int(checks.sum())
+    ax1.set_title(f"(a) 2020 state: model against public figures; {passed} of {total} checks "
+                  "pass", fontsize=10)
     # (b)
     pooled = dynamics[~dynamics["year"].str.fullmatch(r"\d{4}")]
     yearly = dynamics[dynamics["year"].str.fullmatch(r"\d{4}")]
@@ -232,6 +245,8 @@ def markdown_blocks(directory: str | Path) -> dict[str, str]:
     ini = pd.read_csv(d / "initial_state.csv")
     ini = pd.DataFrame({
         "quantity": ini["quantity"], "unit": ini["unit"], "kind": ini["kind"],
+        "status": ini["status"],
+        "band": ini["band"].map(lambda x: "–" if x != x else f"±{x:.0%}"),
         "source": ini["source_value"].map(_fmt), "model": ini["model_mean"].map(_fmt),
         "model min–max": [f"{_fmt(a)}–{_fmt(b)}" for a, b in zip(ini["model_min"],
                                                                 ini["model_max"], strict=True)],
@@ -245,7 +260,8 @@ def markdown_blocks(directory: str | Path) -> dict[str, str]:
                                                      strict=True)],
         "published": dyn["published_value"].map(lambda x: "–" if x != x else f"{x:.1%}"),
         "reference": dyn["source"]})
-    tables = [markdown_table(ini), markdown_table(dyn)]
+    passed, total = int((ini["status"] == PASS).sum()), int((ini["kind"] == CHECK).sum())
+    tables = [f"{passed} of {total} checks pass.\n\n" + markdown_table(ini), markdown_table(dyn)]
     if (d / "behaviour.csv").exists():
         beh = pd.read_csv(d / "behaviour.csv")
         tables.append(markdown_table(pd.DataFrame({

@@ -1,9 +1,11 @@
 """The validation's targets and the model's counterparts of them (experiments/validation.py).
 
-``sim/data/validation_targets.csv`` holds one sourced public figure a row; for every target of
-the initial state, :data:`COUNTERPARTS` says what the model compares with it and whether the
-model was built from the figure (``input``) or the comparison is independent (``check``);
-:func:`model_figures` measures the counterparts on a model before its first step.
+``sim/data/validation_targets.csv`` holds one sourced public figure a row, with its ``kind``:
+``input`` (the scenario was built from the figure; the row checks the drawing) or ``check`` (an
+independent comparison, with a pass ``band`` on the relative error and its ``band_basis``).
+For every target of the initial state, :data:`COUNTERPARTS` says what the model compares with
+it and why it is an input or a check; :func:`model_figures` measures the counterparts on a model
+before its first step, and :func:`initial_state_table` gives each check its pass or fail.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ from .calibrate import load_targets as load_calibration_targets
 from .gallery import ROOT
 
 TARGETS_CSV = DATA_DIR / "validation_targets.csv"
-TARGET_COLUMNS = ("target_id", "quantity", "unit", "value", "low", "high", "scope", "year",
-                  "citation", "source", "note")
+TARGET_COLUMNS = ("target_id", "quantity", "unit", "value", "low", "high", "kind", "band",
+                  "band_basis", "scope", "year", "citation", "source", "note")
 # replicates of the initial state, and the scenario it is built in, by mode
 INITIAL_REPLICATES = {"full": range(5), "quick": range(2)}
 INITIAL_OVERRIDES = {"full": [], "quick": ["scenario=small"]}
@@ -44,64 +46,67 @@ RATE_TARGETS = {"relocation": "relocation_rate", "exit": "exit_rate", "upgrade":
 BEHAVIOUR_TARGETS = ("same_county_share", "land_price_elasticity")
 
 INPUT, CHECK = "input", "check"
+KINDS = (INPUT, CHECK)
+# status of a row of the initial-state table: inputs are reported, checks pass or fail
+PASS, FAIL = "pass", "fail"
 _SECTORS = ("sim/data/sectors.csv sector parameters were set so that their firm_share-weighted "
             "means hit the Huangyan benchmarks")
 _PER_MU = ("independent of the sector calibration: sectors.csv hits the benchmark through its "
            "output_per_mu column, which the model does not use; the model's per-mu values come "
            "from the revenue and land draws of stages.csv and the park land of parks.csv")
 _RATIO = "ratio of totals (a regional 亩均 figure)"
-# target_id → (kind, the model's counterpart, why it is an input or a check)
-COUNTERPARTS: dict[str, tuple[str, str, str]] = {
+# target_id → (the model's counterpart, why it is an input or a check); the kind is the CSV's
+COUNTERPARTS: dict[str, tuple[str, str]] = {
     "above_size_firms": (
-        INPUT, "firms at stages above_size, joint_stock and listed",
+        "firms at stages above_size, joint_stock and listed",
         "the stage counts of sim/data/stages.csv add up to this figure"),
     "above_size_output": (
-        INPUT, "annual revenue of the above-size firms, 亿元",
+        "annual revenue of the above-size firms, 亿元",
         "stages.csv revenue lognormals were set to give about this total (≈4,490 亿元 if cut at "
         "the 2,000 万元 threshold; the scenario redraws draws below it in 1.0–1.5× the "
         "threshold instead, scenario.redraw_above_threshold)"),
     "main_platforms": (
-        INPUT, "platforms with member parks",
+        "platforms with member parks",
         "the 14 rows of sim/data/platforms.csv (the list itself is an estimate)"),
-    "tax_per_mu_above": (CHECK, f"tax / land of the above-size firms, {_RATIO}", _PER_MU),
-    "va_per_mu_above": (CHECK, f"value added / land of the above-size firms, {_RATIO}", _PER_MU),
+    "tax_per_mu_above": (f"tax / land of the above-size firms, {_RATIO}", _PER_MU),
+    "va_per_mu_above": (f"value added / land of the above-size firms, {_RATIO}", _PER_MU),
     "va_per_energy_above": (
-        INPUT, f"value added / energy use of the above-size firms, {_RATIO}", _SECTORS),
+        f"value added / energy use of the above-size firms, {_RATIO}", _SECTORS),
     "va_per_emission_above": (
-        INPUT, f"value added / emissions of the above-size firms, {_RATIO}", _SECTORS),
+        f"value added / emissions of the above-size firms, {_RATIO}", _SECTORS),
     "labour_productivity_above": (
-        INPUT, f"value added / jobs of the above-size firms, {_RATIO}", _SECTORS),
+        f"value added / jobs of the above-size firms, {_RATIO}", _SECTORS),
     "rd_intensity_above": (
-        INPUT, f"R&D spending / revenue of the above-size firms, {_RATIO}", _SECTORS),
+        f"R&D spending / revenue of the above-size firms, {_RATIO}", _SECTORS),
     "tax_per_mu_below": (
-        CHECK, f"tax / land of the below-size firms in the evaluation (land ≥ "
+        f"tax / land of the below-size firms in the evaluation (land ≥ "
         f"evaluation.min_land_mu_below_size), {_RATIO}",
         "no parameter was set from it: the below-size tax factor (scenario.tax_stage_factor) "
         "comes from the tax per kWh benchmark"),
     "tax_per_kwh_below": (
-        INPUT, f"tax / electricity of the below-size firms in the evaluation, {_RATIO}",
+        f"tax / electricity of the below-size firms in the evaluation, {_RATIO}",
         "scenario.tax_stage_factor of the below-size stages (0.3) was set from it"),
     "main_platform_land": (
-        INPUT, "industrial land in use on the main-platform parks (14 platforms, 2020), mu",
+        "industrial land in use on the main-platform parks (14 platforms, 2020), mu",
         "parks.csv platform land was scaled to ≈160k mu after this report"),
     "micro_park_land_per_firm": (
-        INPUT, "mean land of the micro (规下 company) firms, mu",
+        "mean land of the micro (规下 company) firms, mu",
         "the micro land distribution of stages.csv cites it (小微园 2.4–4 mu per firm)"),
     "heyetang_firms": (
-        CHECK, f"firms placed in park {HEYETANG}",
+        f"firms placed in park {HEYETANG}",
         "the park's land was estimated as ~800 firms × 0.75 mu, but how many firms land there "
         "comes from the placement by land and role affinity"),
     "zone_va_share": (
-        CHECK, "share of the above-size firms' value added made on main-platform parks",
+        "share of the above-size firms' value added made on main-platform parks",
         "proxy: a province-wide figure, and the model has no firms outside parks; "
         "scenario.role_stage_affinity was set with it in mind, not fitted to it"),
 }
 COUNTY_COUNTERPART = (
-    CHECK, "the county's share of the annual revenue of all firms (jinhua_dz with wucheng)",
+    "the county's share of the annual revenue of all firms (jinhua_dz with wucheng)",
     "proxy: firms are placed by the park land of parks.csv, not by GDP (counties.csv "
     "industry_weight is not used by the model)")
 CLASS_COUNTERPART = (
-    INPUT, "share of the firms evaluated in the 2020 evaluation held at the start "
+    "share of the firms evaluated in the 2020 evaluation held at the start "
     "(classes in force in 2021)",
     "classes are imposed by rank within county and size group with evaluation.class_shares, "
     "the Tiantai shares rounded")
@@ -154,11 +159,21 @@ def load_targets(path: str | Path = TARGETS_CSV) -> pd.DataFrame:
     bad = df[df["source"].fillna("").str.strip().eq("") | ~np.isfinite(df["value"])]
     if len(bad):
         raise ValueError(f"{path}: targets without a source or value: {bad['target_id'].tolist()}")
+    for line, t in zip(df.index + 2, df.itertuples(index=False), strict=True):
+        where = f"{path}:{line} ({t.target_id})"
+        if t.kind not in KINDS:
+            raise ValueError(f"{where}: kind {t.kind!r}; allowed: {', '.join(KINDS)}")
+        has_band = np.isfinite(t.band)
+        if t.kind == CHECK and not (has_band and t.band > 0 and str(t.band_basis).strip()):
+            raise ValueError(f"{where}: a check needs band > 0 (relative, 0.2 = ±20%) and "
+                             "band_basis")
+        if t.kind == INPUT and has_band:
+            raise ValueError(f"{where}: an input has no band (it is not a test of the model)")
     return df
 
 
-def counterpart(target_id: str) -> tuple[str, str, str]:
-    """(kind, the model's counterpart, basis) of a target of the initial state."""
+def counterpart(target_id: str) -> tuple[str, str]:
+    """(the model's counterpart, basis) of a target of the initial state."""
     if target_id.startswith(COUNTY_PREFIX):
         return COUNTY_COUNTERPART
     if target_id.startswith(CLASS_PREFIX):
@@ -242,7 +257,7 @@ def initial_state_table(targets: pd.DataFrame, figures: pd.DataFrame) -> pd.Data
     for t in targets.itertuples(index=False):
         if t.target_id in RATE_TARGETS.values():
             continue
-        kind, what, basis = counterpart(t.target_id)
+        what, basis = counterpart(t.target_id)
         if t.target_id not in figures:
             raise ValueError(f"target {t.target_id!r}: model_figures gives no value")
         vals = figures[t.target_id].astype(float)
@@ -251,14 +266,18 @@ def initial_state_table(targets: pd.DataFrame, figures: pd.DataFrame) -> pd.Data
         if t.target_id + FIRM_MEAN in figures:
             alt = float(figures[t.target_id + FIRM_MEAN].mean())
             note += f"; model mean of the firm-level ratios instead: {alt:.4g}"
+        error = (mean - t.value) / t.value
+        status = INPUT if t.kind == INPUT else (PASS if abs(error) <= t.band else FAIL)
         rows.append({
-            "target_id": t.target_id, "kind": kind, "quantity": t.quantity, "unit": t.unit,
+            "target_id": t.target_id, "kind": t.kind, "status": status, "band": t.band,
+            "quantity": t.quantity, "unit": t.unit,
             "scope": t.scope, "year": t.year, "source_value": t.value,
             "source_low": t.low, "source_high": t.high,
             "model_mean": _sig(mean), "model_min": _sig(float(vals.min())),
             "model_max": _sig(float(vals.max())),
-            "relative_error": round((mean - t.value) / t.value, 4),
+            "relative_error": round(error, 4),
             "replicates": int(vals.notna().sum()), "source": t.citation,
-            "model_quantity": what, "basis": basis, "note": note,
+            "model_quantity": what, "basis": basis,
+            "band_basis": t.band_basis, "note": note,
         })
     return pd.DataFrame(rows)
