@@ -5,7 +5,7 @@
     python -m experiments reproduce --only baseline scale
     python -m experiments docs                      # refresh docs/ from the last full run
     python -m experiments list
-    python -m experiments calibrate [--quick]       # fit the behavioural constants (calibrate.py)
+    python -m experiments calibrate [--quick]       # fit the behavioural constants (calibration/)
 
 Experiments run one after another; each sweep runs its parksim runs in parallel on the local
 cores (``--jobs``) and is resumable: run the same command again after an interruption and only
@@ -105,9 +105,9 @@ def _update_docs(records: list[dict], out: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["calibrate"]:
-        from .calibrate import main as calibrate
+        from .calibration.cli import main as calibrate
 
-        return calibrate(argv[1:])
+        sys.exit(calibrate(argv[1:]))
     a = _parser().parse_args(argv)
     if a.command == "list":
         for name in EXPERIMENTS:

@@ -38,8 +38,8 @@ from matplotlib.transforms import blended_transform_factory
 
 from sim.runner.io import write_text
 
-from .calibrate import annual_rates as calibrate_rates
-from .calibrate import load_targets as load_calibration_targets
+from .calibration import annual_rates as calibrate_rates
+from .calibration import load_targets as load_calibration_targets
 from .gallery import Context, band, multirun, save_figure, save_table
 from .markdown import markdown_table
 from .validation_targets import (  # noqa: F401 (the targets' names are part of this experiment)

@@ -23,7 +23,7 @@ from sim.domain import CLASSES, MICRO, YI
 from sim.runner.simulation import build_model
 from sim.scenario import DATA_DIR, annual_figures
 
-from .calibrate import load_targets as load_calibration_targets
+from .calibration import load_targets as load_calibration_targets
 from .gallery import ROOT
 
 TARGETS_CSV = DATA_DIR / "validation_targets.csv"
@@ -40,7 +40,7 @@ COUNTY_MERGE = {"jinhua_dz": "wucheng"}
 COUNTY_PREFIX = "county_gdp_share_"
 CLASS_PREFIX = "class_share_"
 FIRM_MEAN = "/firm_mean"  # suffix of the mean of firm-level ratios in model_figures
-# yearly rates, by their moment in sim/data/calibration_targets.csv (experiments/calibrate.py)
+# yearly rates, by their moment in sim/data/calibration_targets.csv (experiments/calibration/)
 RATE_TARGETS = {"relocation": "relocation_rate", "exit": "exit_rate", "upgrade": "upgrade_rate"}
 # behaviour read off the runs, by their moment in the calibration targets
 BEHAVIOUR_TARGETS = ("same_county_share", "land_price_elasticity")
@@ -116,17 +116,19 @@ def _calibration_text() -> str:
     evaluation = yaml.safe_load((ROOT / "configs/evaluation/per_mu.yaml").read_text("utf-8"))
     shares = "/".join(f"{float(evaluation['class_shares'][c]):.0%}" for c in CLASSES)
     cal = load_calibration_targets()
-    behavior = yaml.safe_load((ROOT / "configs/behavior/default.yaml").read_text("utf-8"))
-    fitted = "; ".join(f"{r.parameter} = {behavior[r.parameter.split('.')[1]]} to {k} = "
+    behavior = compose_config([]).behavior
+    fitted = "; ".join(f"{r.parameter} = {behavior[r.parameter.split('.')[1]]:.4g} to {k} = "
                        f"{r.value:g} ({r.citation})" for k, r in cal.iterrows())
     return (
         "Calibrated defaults.\n"
-        "Behaviour: python -m experiments.calibrate fits five constants to five moments of "
-        "sim/data/calibration_targets.csv, without an exit list (exit_strategy=none), at city "
-        f"scale on seeds of its own: {fitted}. It moves all five at once with a root-finder "
-        "(least squares on the gaps over their tolerances) on common random numbers and writes "
-        "them with the fit into configs/behavior/default.yaml. tests/test_calibration.py checks "
-        "the fit out of sample: at city scale on seeds 0-3. "
+        "Behaviour: python -m experiments calibrate fits five constants to five moments of "
+        "sim/data/calibration_targets.csv by the simulated method of moments, without an exit "
+        f"list (exit_strategy=none), at city scale on seeds of its own: {fitted}. It moves all "
+        "five at once (least squares on the gaps over their tolerances) on common random "
+        "numbers, and writes them with their provenance and standard errors into "
+        "configs/behavior/calibrated.yaml (the default) and 200 draws of them into "
+        "sim/data/behavior_posterior.csv (behavior.posterior_draw=K). "
+        "tests/test_calibration.py checks the fit out of sample: at city scale on seeds 0-3. "
         "dynamics.csv and behaviour.csv give this experiment's runs against the targets.\n"
         "Inputs: sim/data/sectors.csv sector parameters (value-added ratio, tax rate, energy, "
         "emissions, R&D, labour productivity) were set so that their firm_share-weighted means "

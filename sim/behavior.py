@@ -3,21 +3,34 @@
 Schema, domain checks and the builder of :class:`Behavior`, the behavioural parameters of one
 run: the kernel's utility coefficients (:class:`agents.choice.ChoiceParams`) and the parameters
 of the model's productivity, entry and promotion phases. Values and their sources (or
-``estimate`` notes) live in ``configs/behavior/default.yaml``.
+``estimate`` notes) live in ``configs/behavior/default.yaml``; the fitted constants in
+``configs/behavior/calibrated.yaml`` (the default option), written by
+``python -m experiments calibrate``.
+
+Parameter uncertainty: ``behavior.posterior_draw=K`` replaces the fitted constants with the
+K-th row of a table of draws (``behavior.posterior_file``, by default the calibration's
+``sim/data/behavior_posterior.csv``), so a sweep over K carries their uncertainty into any
+result. :func:`effective` gives the values a run uses; validation and the builder read it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
+from omegaconf import OmegaConf
 
 from agents.choice import ChoiceParams
 
 from .domain import LADDER_STEPS, ConfigError, check_keys, check_range
+from .scenario import DATA_DIR
 
 GROUP = "behavior"
+#: the table of parameter draws the calibration writes (column ``draw``, then one per key)
+POSTERIOR_CSV = DATA_DIR / "behavior_posterior.csv"
 #: at most this many destinations are sampled per decision: the correction of the sampling makes
 #: results independent of the number beyond sampling noise (tests/agents/test_sampling.py), and
 #: more cost time and memory in proportion (the city has 161 parks)
@@ -28,8 +41,8 @@ MAX_DESTINATIONS = 200
 class Config:
     """Schema of the ``behavior`` group; defaults mirror configs/behavior/default.yaml.
 
-    ``python -m experiments.calibrate`` rewrites the YAML's fitted block; a test checks that
-    the two agree.
+    The fitted constants of ``configs/behavior/calibrated.yaml`` (the default option) override
+    the start values there; a test checks that the schema and default.yaml agree.
     """
 
     money_coefficient: float = 6.513
@@ -64,6 +77,8 @@ class Config:
     ladder_hazard: dict[str, float] = field(default_factory=dict)
     ladder_revenue_min: dict[str, float] = field(default_factory=dict)
     ladder_reward_effect: float = 1.0
+    posterior_draw: int | None = None
+    posterior_file: str | None = None
 
 
 NON_NEGATIVE = ("moving_cost_fixed", "moving_cost_per_mu", "distance_per_10km", "county_line",
@@ -71,9 +86,68 @@ NON_NEGATIVE = ("moving_cost_fixed", "moving_cost_per_mu", "distance_per_10km", 
                 "attraction_response", "ladder_reward_effect", "fixed_cost_share")
 
 
-def validate(cfg: Any, registry: Any = None) -> None:
-    """Domain checks of ``cfg.behavior``; raises ConfigError naming the key."""
+def posterior_path(cfg: Any) -> Path:
+    """The table of parameter draws ``behavior.posterior_draw`` reads."""
+    return Path(cfg.behavior.posterior_file or POSTERIOR_CSV)
+
+
+def read_draws(path: Path) -> pd.DataFrame:
+    """A table of parameter draws, checked; errors name the file, line and column.
+
+    Column ``draw`` numbers the rows 0, 1, ...; every other column is a number of the group.
+    """
+    if not path.is_file():
+        raise ConfigError(f"behavior.posterior_file: {path} not found (it is written by "
+                          "python -m experiments calibrate)")
+    try:
+        df = pd.read_csv(path)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise ConfigError(f"{path}: not a CSV table of draws ({' '.join(str(exc).split())})") from None
+    floats = [k for k, v in Config.__dataclass_fields__.items() if v.type in (float, "float")]
+    if "draw" not in df or not (df["draw"].to_numpy() == np.arange(len(df))).all():
+        raise ConfigError(f"{path}: column 'draw' must number the rows 0, 1, 2, ...")
+    for col in df.columns.drop("draw"):
+        if col not in floats:
+            raise ConfigError(f"{path}: column {col!r} is not a number of the behavior group; "
+                              f"allowed: {', '.join(floats)}")
+        bad = np.flatnonzero(~np.isfinite(pd.to_numeric(df[col], errors="coerce")))
+        if bad.size:
+            raise ConfigError(f"{path}:{bad[0] + 2}: column {col!r}: {df[col].iloc[bad[0]]!r} is "
+                              "not a finite number")
+    return df
+
+
+def effective(cfg: Any) -> Any:
+    """``cfg.behavior`` with the fitted constants of draw ``behavior.posterior_draw`` (if set)."""
     b = cfg.behavior
+    k = b.posterior_draw
+    if k is None:
+        return b
+    path = posterior_path(cfg)
+    draws = read_draws(path)
+    if not 0 <= k < len(draws):
+        raise ConfigError(f"behavior.posterior_draw={k} is out of range: {path} has draws "
+                          f"0..{len(draws) - 1}")
+    row = draws.iloc[int(k)].drop("draw")
+    merged = OmegaConf.merge(b, {key: float(v) for key, v in row.items()})
+    return merged
+
+
+def validate(cfg: Any, registry: Any = None) -> None:
+    """Domain checks of ``cfg.behavior`` (with its posterior draw); raises ConfigError."""
+    if cfg.behavior.posterior_draw is not None and cfg.behavior.posterior_draw < 0:
+        raise ConfigError(f"behavior.posterior_draw={cfg.behavior.posterior_draw}: allowed "
+                          "null or a draw number >= 0")
+    b = effective(cfg)
+    where = (f" (draw {cfg.behavior.posterior_draw} of {posterior_path(cfg)})"
+             if cfg.behavior.posterior_draw is not None else "")
+    try:
+        _check(OmegaConf.create({"behavior": b}), b)
+    except ConfigError as exc:
+        raise ConfigError(f"{exc}{where}") from None
+
+
+def _check(cfg: Any, b: Any) -> None:
     check_range(cfg, "behavior.money_coefficient", 0, lo_open=True)
     check_range(cfg, "behavior.inertia", 0, 1)
     if b.inertia >= 1:
@@ -118,8 +192,8 @@ class Behavior:
 
 
 def build(cfg: Any, world: Any = None) -> Behavior:
-    """The behavioural parameters of validated config ``cfg``."""
-    b = cfg.behavior
+    """The behavioural parameters of validated config ``cfg`` (with its posterior draw)."""
+    b = effective(cfg)
     choice = ChoiceParams(
         money_coefficient=float(b.money_coefficient), horizon_years=float(b.horizon_years),
         asc_upgrade=float(b.asc_upgrade), asc_exit=float(b.asc_exit), asc_move=float(b.asc_move),

@@ -123,7 +123,8 @@ def config_hash(cfg: DictConfig | dict) -> str:
     """SHA-256 (16 hex) of what a run's results are a function of.
 
     The resolved config (without the keys that do not change results), the contents of the
-    input files it reads (the registry's tables, a custom exit list) and the model's code: a
+    input files it reads (the registry's tables, a custom exit list, a table of parameter
+    draws) and the model's code: a
     run store never reuses a run made from other inputs or by other code.
     """
     import json
@@ -145,6 +146,10 @@ def input_digests(d: dict) -> dict[str, str]:
     custom = d.get("exit_strategy", {}).get("csv")
     if custom and d.get("exit_strategy", {}).get("name") == "custom":
         out["exit_strategy.csv"] = _digest(Path(custom))
+    b = d.get("behavior", {})
+    if b.get("posterior_draw") is not None:
+        out["behavior.posterior_file"] = _digest(Path(b.get("posterior_file")
+                                                      or behavior.POSTERIOR_CSV))
     return out
 
 

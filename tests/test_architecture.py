@@ -87,8 +87,8 @@ def test_phases_are_methods_timed_by_name(plan_run):
 
 
 def test_behaviour_schema_defaults_mirror_the_yaml():
-    """The fallbacks of the behavior schema equal configs/behavior/default.yaml (after a
-    calibration rewrote the fitted block, the schema must be updated with it)."""
+    """The fallbacks of the behavior schema equal configs/behavior/default.yaml (the start
+    values; the calibration writes its fit to configs/behavior/calibrated.yaml instead)."""
     import dataclasses
 
     from sim.behavior import Config

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from experiments.calibrate import annual_rates, load_targets, run_moments
+from experiments.calibration import annual_rates, load_targets, run_moments
 from sim import run
 
 SEEDS = range(4)

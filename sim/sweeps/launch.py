@@ -38,18 +38,22 @@ def count_jobs(overrides: list[str], config_params: dict[str, str] | None = None
     return int(np.prod(list(sizes.values()), dtype=np.int64)) if sizes else 1
 
 
-def _count_runs(sweep_dir: Path) -> int:
+def _count_runs(sweep_dir: Path, hashes: frozenset[str] | None = None) -> int:
     store = sweep_dir / RUNS
+    if hashes is not None:
+        return sum((store / h / "run.json").exists() for h in hashes)
     return sum(1 for d in store.iterdir() if not d.name.startswith(".")) if store.is_dir() else 0
 
 
 def launch(overrides: list[str], sweep_dir: Path, total: int | None, log_path: Path,
-           desc: str = "parksim") -> None:
+           desc: str = "parksim", hashes: list[str] | None = None) -> None:
     """Run ``python -m sim -m <overrides>`` into ``sweep_dir`` in a child process.
 
     Hydra owns its process; its output goes to ``log_path``, with a progress bar over the runs
-    in the store. Resumable like any parksim sweep: finished runs are skipped.
+    in the store (over the runs of config hash ``hashes`` only, if given: a store shared by
+    many sweeps). Resumable like any parksim sweep: finished runs are skipped.
     """
+    only = frozenset(hashes) if hashes is not None else None
     from tqdm.auto import tqdm
 
     cmd = [sys.executable, "-m", "sim", "-m", f"hydra.sweep.dir={sweep_dir}", *overrides]
@@ -60,11 +64,11 @@ def launch(overrides: list[str], sweep_dir: Path, total: int | None, log_path: P
         def progress() -> None:
             with tqdm(total=total, desc=desc, unit="run", dynamic_ncols=True) as bar:
                 while proc.poll() is None:
-                    done = _count_runs(sweep_dir)
+                    done = _count_runs(sweep_dir, only)
                     bar.update(max(0, (min(done, total) if total else done) - bar.n))
                     time.sleep(0.5)
                 if total:
-                    bar.update(max(0, min(_count_runs(sweep_dir), total) - bar.n))
+                    bar.update(max(0, min(_count_runs(sweep_dir, only), total) - bar.n))
 
         t = threading.Thread(target=progress, daemon=True)
         t.start()

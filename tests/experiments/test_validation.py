@@ -202,7 +202,7 @@ def test_figure_has_both_panels(none_run, targets, small_initial):
 def test_calibration_statement_names_the_configured_constants():
     b = compose_config([]).behavior
     for key in ("asc_upgrade", "asc_exit", "asc_move", "county_line", "money_coefficient"):
-        assert f"behavior.{key} = {b[key]}" in V.CALIBRATION
+        assert f"behavior.{key} = {b[key]:.4g}" in V.CALIBRATION
     assert "Tang et al. 2020" in V.CALIBRATION and "tests/test_calibration.py" in V.CALIBRATION
 
 

@@ -49,9 +49,14 @@ def test_registry_roles_allowed(registry):
     assert parks["park_id"].is_unique
 
 
+#: data files written by a program, whose provenance lives elsewhere
+GENERATED = {"behavior_posterior.csv": "the calibration's draws; configs/behavior/calibrated.yaml "
+                                       "cites them by digest (tests/test_posterior.py)"}
+
+
 def test_every_row_sourced_or_estimate():
     """Every row of every data CSV has a non-empty source or a note containing 'estimate'."""
-    files = sorted(DATA_DIR.glob("*.csv"))
+    files = sorted(f for f in DATA_DIR.glob("*.csv") if f.name not in GENERATED)
     assert len(files) >= 6
     for f in files:
         df = pd.read_csv(f, dtype=str, keep_default_na=False)

@@ -1,0 +1,43 @@
+"""Parameter recovery (experiments/calibration/recovery.py): simulate with known constants,
+calibrate on the simulated moments from another start and on other seeds, and recover them.
+
+Tolerance: every estimate within 3 of its standard errors of the truth (the sandwich's, which
+here carry only simulation noise: the data's seeds and the fit's), the fit's moments within
+their tolerances, and the standard errors smaller than the distance from start to truth for
+the constants moved by a lot (so recovery is not passed by wide intervals alone). The quick
+version runs on the small scenario (4 + 4 seeds, about 2 minutes); the slow one at city scale.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from experiments.calibration import load_targets
+from experiments.calibration.cli import start_values
+from experiments.calibration.recovery import recover, shifted
+
+#: constants moved by more than their standard error (the rest move by about one)
+CLEAR = ("behavior.asc_move", "behavior.asc_exit", "behavior.asc_upgrade")
+
+
+def _check(tmp_path, overrides, data_seeds, fit_seeds):
+    targets = load_targets()
+    start = start_values(targets, "default", overrides)
+    truth = shifted(start)
+    table, result = recover(targets, truth, start, tmp_path, overrides, data_seeds, fit_seeds,
+                            log=lambda s: None)
+    assert (result.table["gap_over_tolerance"].abs() <= 1).all(), result.table
+    assert (table["error_in_se"].abs() <= 3).all(), table
+    t = table.set_index("parameter")
+    for k in CLEAR:
+        assert t.loc[k, "standard_error"] < abs(t.loc[k, "truth"] - t.loc[k, "start"]), t
+    return table
+
+
+def test_parameters_are_recovered_quick(tmp_path):
+    _check(tmp_path, ["scenario=small"], (2000, 2001, 2002, 2003), (1000, 1001, 1002, 1003))
+
+
+@pytest.mark.slow
+def test_parameters_are_recovered_city_scale(tmp_path):
+    _check(tmp_path, [], (2000, 2001), (1000, 1001))
