@@ -47,6 +47,7 @@ from .validation_targets import (  # noqa: F401 (the targets' names are part of 
     CALIBRATION,
     CHECK,
     CLASS_PREFIX,
+    COUNTY_MERGE,
     COUNTY_PREFIX,
     EXIT_RATE_ESTIMATE,
     FAIL,

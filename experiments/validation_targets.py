@@ -33,11 +33,12 @@ TARGET_COLUMNS = ("target_id", "quantity", "unit", "value", "low", "high", "kind
 INITIAL_REPLICATES = {"full": range(5), "quick": range(2)}
 INITIAL_OVERRIDES = {"full": [], "quick": ["scenario=small"]}
 
-HEYETANG = "yiwu_heyetang"
-# 金华开发区 (jurisdiction jinhua_dz in the model) is carved out of 婺城; the GDP figure of 婺城
-# includes it
+HEYETANG, JINPAN = "yiwu_heyetang", "jinpan_edz"
+MICRO_PARKS = ("dongyang_jiangbei_incubator", "jinhua_dz_smp_cluster")  # with a published tax/mu
+ZONE_LEVELS = ("national", "provincial", "bonded")  # provincial-level-or-above zones
+# 金华开发区 (jurisdiction jinhua_dz) is carved out of 婺城, whose GDP figure includes it
 COUNTY_MERGE = {"jinhua_dz": "wucheng"}
-COUNTY_PREFIX = "county_gdp_share_"
+COUNTY_PREFIX = "county_industry_share_"
 CLASS_PREFIX = "class_share_"
 FIRM_MEAN = "/firm_mean"  # suffix of the mean of firm-level ratios in model_figures
 # yearly rates, by their moment in sim/data/calibration_targets.csv (experiments/calibration/)
@@ -51,9 +52,9 @@ KINDS = (INPUT, CHECK)
 PASS, FAIL = "pass", "fail"
 _SECTORS = ("sim/data/sectors.csv sector parameters were set so that their firm_share-weighted "
             "means hit the Huangyan benchmarks")
-_PER_MU = ("independent of the sector calibration: sectors.csv hits the benchmark through its "
-           "output_per_mu column, which the model does not use; the model's per-mu values come "
-           "from the revenue and land draws of stages.csv and the park land of parks.csv")
+_PER_MU = ("independent of the sector calibration: sectors.csv hits the benchmark through an "
+           "output per mu (in its notes) that the model does not use; the model's per-mu values "
+           "come from the revenue and land draws of stages.csv and the park land of parks.csv")
 _RATIO = "ratio of totals (a regional 亩均 figure)"
 # target_id → (the model's counterpart, why it is an input or a check); the kind is the CSV's
 COUNTERPARTS: dict[str, tuple[str, str]] = {
@@ -62,9 +63,8 @@ COUNTERPARTS: dict[str, tuple[str, str]] = {
         "the stage counts of sim/data/stages.csv add up to this figure"),
     "above_size_output": (
         "annual revenue of the above-size firms, 亿元",
-        "stages.csv revenue lognormals were set to give about this total (≈4,490 亿元 if cut at "
-        "the 2,000 万元 threshold; the scenario redraws draws below it in 1.0–1.5× the "
-        "threshold instead, scenario.redraw_above_threshold)"),
+        "the revenue medians of the above-size stages of stages.csv were set so that the drawn "
+        "output averages this total at city scale"),
     "main_platforms": (
         "platforms with member parks",
         "the 14 rows of sim/data/platforms.csv (the list itself is an estimate)"),
@@ -97,14 +97,23 @@ COUNTERPARTS: dict[str, tuple[str, str]] = {
         "the park's land was estimated as ~800 firms × 0.75 mu, but how many firms land there "
         "comes from the placement by land and role affinity"),
     "zone_va_share": (
-        "share of the above-size firms' value added made on main-platform parks",
-        "proxy: a province-wide figure, and the model has no firms outside parks; "
-        "scenario.role_stage_affinity was set with it in mind, not fitted to it"),
+        "share of the above-size firms' value added made in parks of level national, provincial "
+        "or bonded (the provincial-level-or-above zones of the figure)",
+        "proxy: a province-wide figure; it follows from the placement by county, land and role "
+        "affinity, none set from it"),
+    "micro_park_tax_per_mu": (
+        f"tax / land of all firms in the parks {' and '.join(MICRO_PARKS)}, {_RATIO}",
+        "no parameter was set from it: the park rows' land is an estimate, their firms come from "
+        "the placement"),
+    "jinpan_output_share": (
+        f"share of Pan'an's above-size revenue made in park {JINPAN}",
+        "no parameter was set from it: the park's land is an estimate, its firms come from the "
+        "placement"),
 }
 COUNTY_COUNTERPART = (
     "the county's share of the annual revenue of all firms (jinhua_dz with wucheng)",
-    "proxy: firms are placed by the park land of parks.csv, not by GDP (counties.csv "
-    "industry_weight is not used by the model)")
+    "each stage's firms are placed in counties by counties.csv industry_weight; revenue shares "
+    "differ from it by the stage mix and the draws")
 CLASS_COUNTERPART = (
     "share of the firms evaluated in the 2020 evaluation held at the start "
     "(classes in force in 2021)",
@@ -133,9 +142,9 @@ def _calibration_text() -> str:
         "Inputs: sim/data/sectors.csv sector parameters (value-added ratio, tax rate, energy, "
         "emissions, R&D, labour productivity) were set so that their firm_share-weighted means "
         "hit the Huangyan (Taizhou) per-mu benchmarks (sim/data/README.md, Calibration); the "
-        "per-mu part (VA/mu 132-136, tax/mu 24-26 万元/亩) goes through the column "
-        "output_per_mu, which the model does not use, so the model's per-mu values are checks "
-        "here, not inputs. sim/data/stages.csv counts add up to the 4,556 above-size firms of "
+        "per-mu part (VA/mu 132-136, tax/mu 24-26 万元/亩) goes through an output per mu (in "
+        "the rows' notes) that the model does not use, so the model's per-mu values are checks "
+        "here, not inputs. Firms are placed in counties by counties.csv industry_weight. sim/data/stages.csv counts add up to the 4,556 above-size firms of "
         "2020 and its revenue distributions were set to give about their reported output, "
         "4,453 亿元. evaluation.class_shares = "
         f"{shares} (A/B/C/D) are the Tiantai 2022 shares rounded, imposed by rank. "
@@ -215,8 +224,14 @@ def model_figures(model) -> dict[str, float]:
         "main_platform_land": model.land_in_use[parks.is_main].sum() / scale,
         "micro_park_land_per_firm": land[stage == MICRO].mean(),
         "heyetang_firms": (np.isin(park, heyetang).sum() / scale if heyetang.size else np.nan),
-        "zone_va_share": a["va"][above & parks.is_main[park]].sum() / a["va"][above].sum(),
+        "zone_va_share": (a["va"][above & np.isin(parks.level[park], ZONE_LEVELS)].sum()
+                          / a["va"][above].sum()),
     }
+    in_micro = np.isin(parks.ids[park], MICRO_PARKS)
+    out["micro_park_tax_per_mu"] = a["tax"][in_micro].sum() / land[in_micro].sum()
+    panan = above & (parks.county_ids[parks.county[park]] == "panan")
+    out["jinpan_output_share"] = (a["revenue"][panan & (parks.ids[park] == JINPAN)].sum()
+                                  / a["revenue"][panan].sum())
     ratios = (("tax_per_mu_above", a["tax"], land, above, 1.0),
               ("va_per_mu_above", a["va"], land, above, 1.0),
               ("va_per_energy_above", a["va"], a["energy"], above, 1.0),

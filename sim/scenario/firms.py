@@ -75,7 +75,6 @@ class Sectors:
     rd: np.ndarray
     labour_productivity: np.ndarray  # 万元 VA per worker
     drift: np.ndarray  # annual productivity trend
-    mobility: np.ndarray
 
 
 def build_sectors(reg: Registry) -> Sectors:
@@ -89,7 +88,7 @@ def build_sectors(reg: Registry) -> Sectors:
         electricity=s["electricity_kwh_per_wan"].to_numpy(float),
         emission=s["emission_t_per_wan"].to_numpy(float), rd=s["rd_intensity"].to_numpy(float),
         labour_productivity=s["labour_productivity"].to_numpy(float),
-        drift=s["productivity_drift"].to_numpy(float), mobility=s["mobility"].to_numpy(float),
+        drift=s["productivity_drift"].to_numpy(float),
     )
 
 

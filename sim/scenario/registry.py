@@ -30,7 +30,7 @@ REQUIRED_COLUMNS = {
     "sectors.csv": ["sector_id", "name_zh", "name_en", "group", "firm_share", "va_ratio",
                     "tax_rate", "margin", "energy_tce_per_wan", "electricity_kwh_per_wan",
                     "emission_t_per_wan", "rd_intensity", "labour_productivity",
-                    "productivity_drift", "mobility"],
+                    "productivity_drift"],
     "stages.csv": ["stage_id", "count_2020", "revenue_median_wan", "revenue_sigma",
                    "land_median_mu", "land_sigma"],
     "policy_targets.csv": ["target_id", "description_en", "description_zh", "policy_value",

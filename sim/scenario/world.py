@@ -1,7 +1,8 @@
 """The initial world (end of 2020): registry-derived parks and sectors, and the firms in them.
 
 The firm population is drawn from the ladder-stage table (counts, lognormal revenue and land),
-placed in parks by land and role affinity, and fitted to each park's land in use. Everything is
+placed in counties by their industry weight and within a county by land and role affinity, and
+fitted to each location's land in use. Everything is
 a function of the scenario config and the random generator.
 """
 
@@ -31,6 +32,27 @@ class World:
     stage_counts: np.ndarray
 
 
+def county_placement(parks: Parks, weights: np.ndarray, industry_weight: Any) -> np.ndarray:
+    """Placement weights (park × stage) that give each county its share of every stage.
+
+    Within a county, ``weights`` (land × role affinity) spread its firms over its locations;
+    across counties, each gets the share ``industry_weight`` (counties.csv: GDP × industry
+    share, normalised over the counties with somewhere to put the stage).
+    """
+    w_county = industry_weight.loc[parks.county_ids].to_numpy(float)
+    out = np.zeros_like(weights)
+    for s in range(weights.shape[1]):
+        per_county = np.bincount(parks.county, weights=weights[:, s],
+                                 minlength=parks.county_ids.size)
+        share = np.where(per_county > 0, w_county, 0.0)
+        if share.sum() <= 0:
+            continue
+        scale = np.divide(share / share.sum(), per_county, out=np.zeros_like(share),
+                          where=per_county > 0)
+        out[:, s] = weights[:, s] * scale[parks.county]
+    return out
+
+
 def build_world(scfg: Any, rng: np.random.Generator, above_size_threshold: float,
                 main_platform_premium: float = 0.0, registry: Registry | None = None) -> World:
     """The initial world for a validated scenario config ``scfg`` (firm counts × firm_scale)."""
@@ -42,7 +64,8 @@ def build_world(scfg: Any, rng: np.random.Generator, above_size_threshold: float
     affinity = np.array([[float(x) for x in scfg.role_stage_affinity[r]] for r in ROLES])
 
     counts = np.round(reg.stages["count_2020"].to_numpy(float) * scale).astype(np.int64)
-    weights = parks.land_in_use0[:, None] * affinity[parks.role]  # park × stage
+    weights = county_placement(parks, parks.land_in_use0[:, None] * affinity[parks.role],
+                               reg.counties.set_index("county_id")["industry_weight"])
     park_list, stage_list = [], []
     # every park with land in use gets at least one firm (of its most likely stage), so that no
     # registry land disappears in scaled-down scenarios; the rest are placed by multinomial draws

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
+from sim.config import compose_config
 from sim.domain import STAGES
 from sim.scenario import build_world
 
@@ -91,3 +94,31 @@ def test_build_world_firms_fit_park_capacity(small_cfg, registry):
     cap = p.land_in_use0 + p.land_available0
     assert np.all(w.firms.land <= cap[w.firms.park] + 1e-9)
     assert np.all((w.firms.park >= 0) & (w.firms.park < p.n))
+
+
+def _county_stage_shares(w) -> np.ndarray:
+    """county × stage: each county's share of the firms of each stage."""
+    county = w.parks.county[w.firms.park]
+    k = county * len(STAGES) + w.firms.stage
+    counts = np.bincount(k, minlength=w.parks.county_ids.size * len(STAGES)).reshape(
+        w.parks.county_ids.size, len(STAGES)).astype(float)
+    return counts / counts.sum(axis=0, keepdims=True)
+
+
+def test_build_world_places_firms_by_county_industry_weight(registry):
+    """Each county gets its industry_weight share of every stage; raising one county's weight
+    raises its share of every stage, with the same firms in total."""
+    cfg = compose_config([])  # city scale: the multinomial noise is small
+    w = world(cfg, 5, registry)
+    weight = registry.counties.set_index("county_id")["industry_weight"]
+    expect = weight.loc[w.parks.county_ids].to_numpy(float)
+    shares = _county_stage_shares(w)
+    for g in (0, 1, 2):  # stages with thousands of firms
+        np.testing.assert_allclose(shares[:, g], expect / expect.sum(), atol=0.01)
+    panan = list(w.parks.county_ids).index("panan")
+    bigger = dataclasses.replace(registry, counties=registry.counties.copy())
+    bigger.counties.loc[bigger.counties["county_id"] == "panan", "industry_weight"] *= 3
+    w3 = world(cfg, 5, bigger)
+    assert w3.firms.n == w.firms.n
+    shares3 = _county_stage_shares(w3)
+    assert (shares3[panan, :3] > 2 * shares[panan, :3]).all()
