@@ -221,7 +221,9 @@ def destination_terms(parks: ParkView, p: ChoiceParams) -> DestinationTerms:
         return cached[1]
     county_line = parks.county[None, :] != parks.county[:, None]  # [home, destination]
     pair = (-p.distance_per_10km * parks.distance_km / 10.0 - p.county_line * county_line
-            + p.main_platform_pull * parks.is_main + p.destination_size * parks.log_size)
+            + p.main_platform_pull * parks.is_main
+            # a full park's log size is -inf (it is not available); 0 × -inf would be NaN
+            + (p.destination_size * parks.log_size if p.destination_size else 0.0))
     sector = p.agglomeration * parks.sector_share + p.leading_match * parks.leading
     n_parks, n_sectors = sector.shape
     table = np.empty((n_parks, n_sectors, n_parks))  # [home, sector, destination]

@@ -38,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--seed", type=int, default=0, help="root seed of every run (default 0)")
     rp.add_argument("--out", type=Path, default=DEFAULT_OUT,
                     help="output directory (default outputs/experiments in the checkout)")
+    rp.add_argument("--refits", type=Path, default=None,
+                    help="where refits of the behavioural constants are kept and found again "
+                         "(default <out>/sensitivity/refits; they do not change results, so "
+                         "several runs may share one)")
     rp.add_argument("--no-docs", action="store_true",
                     help="do not update docs/figures and docs/EXPERIMENTS.md after a full run")
     dp = sub.add_parser("docs", help="refresh docs/figures and docs/EXPERIMENTS.md from the "
@@ -50,12 +54,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def reproduce(names: list[str], out: Path, quick: bool = False, jobs: int | None = None,
-              seed: int = 0) -> list[dict]:
+              seed: int = 0, refits: Path | None = None) -> list[dict]:
     """Run the experiments ``names`` into ``out/<name>``; one record per experiment."""
     records = []
     for i, name in enumerate(names, 1):
         mod = module(name)
-        ctx = Context(name=name, out=out / name, quick=quick, jobs=jobs, seed=seed)
+        ctx = Context(name=name, out=out / name, quick=quick, jobs=jobs, seed=seed,
+                      refits=refits)
         ctx.out.mkdir(parents=True, exist_ok=True)
         print(f"[{i}/{len(names)}] {name}: {mod.TITLE} ({ctx.mode})", flush=True)
         t0 = time.perf_counter()
@@ -125,7 +130,8 @@ def main(argv: list[str] | None = None) -> None:
         _parser().error("--jobs must be at least 1")
     names = [n for n in EXPERIMENTS if n in set(a.only or EXPERIMENTS)]
     out = a.out.resolve()
-    records = reproduce(names, out, quick=a.quick, jobs=a.jobs, seed=a.seed)
+    records = reproduce(names, out, quick=a.quick, jobs=a.jobs, seed=a.seed,
+                        refits=a.refits.resolve() if a.refits else None)
     (out / f"reproduce-{'quick' if a.quick else 'full'}.json").write_text(
         json.dumps(records, indent=2) + "\n", encoding="utf-8")
     print(summary_text(records, out))

@@ -67,6 +67,7 @@ class Context:
     quick: bool = False
     jobs: int | None = None  # parallel runs (None: all cores)
     seed: int = 0  # root seed of every run
+    refits: Path | None = None  # the refit store (None: <out>/refits)
     written: list[Path] = field(default_factory=list)
     runs: int = 0
     reused: int = 0  # runs found finished in the run store (an earlier, resumed invocation)
@@ -180,7 +181,8 @@ def multiruns(ctx: Context, sweeps: list[list[str]], totals: list[int] | None = 
         sweep_dir / RUNS).is_dir() else set()
     expected = 0
     for k, overrides in enumerate(sweeps):
-        args = [f"+experiment={name}", f"seed={ctx.seed}", "output.firms_table=false", *overrides]
+        args = [f"+experiment={name}", f"seed={ctx.seed}", "output.firms_table=false",
+                "sweep.shared=true", *overrides]
         if ctx.jobs:
             args.append(f"hydra.launcher.n_jobs={ctx.jobs}")
         total = totals[k] if totals else count_jobs(args, experiment_sweep_params(name, args))

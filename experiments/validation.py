@@ -36,10 +36,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
+from sim.calibration import annual_rates as calibrate_rates
+from sim.calibration import load_targets as load_calibration_targets
 from sim.runner.io import write_text
 
-from .calibration import annual_rates as calibrate_rates
-from .calibration import load_targets as load_calibration_targets
 from .gallery import Context, band, multirun, save_figure, save_table
 from .markdown import markdown_table
 from .validation_targets import (  # noqa: F401 (the targets' names are part of this experiment)

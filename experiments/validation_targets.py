@@ -17,13 +17,13 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from sim.calibration import load_targets as load_calibration_targets
 from sim.config import compose_config
 from sim.domain import ABOVE_SIZE as ABOVE
 from sim.domain import CLASSES, MICRO, YI
 from sim.runner.simulation import build_model
 from sim.scenario import DATA_DIR, annual_figures
 
-from .calibration import load_targets as load_calibration_targets
 from .gallery import ROOT
 
 TARGETS_CSV = DATA_DIR / "validation_targets.csv"

@@ -24,14 +24,16 @@ def run(overrides: list[str] | tuple[str, ...] = (), output_dir: str | Path | No
         progress: bool = False, keep_model: bool = False) -> Any:
     """Run one simulation with Hydra-style ``overrides`` and return its RunResult.
 
-    Nothing is written unless ``output_dir`` is given. Raises :class:`sim.ConfigError`
+    Nothing is written unless ``output_dir`` is given; with ``calibration.refit=true`` the
+    constants are refitted first (:mod:`sim.calibration.refit`). Raises :class:`sim.ConfigError`
     for configuration errors. (The runner is imported here, not at the top, so that importing
     the leaf :mod:`sim.domain`, as the Mesa agents do, does not load the whole package.)
     """
+    from .calibration.refit import apply
     from .config import compose_config
     from .runner.simulation import simulate, write_run
 
-    cfg = compose_config(overrides)
+    cfg = apply(compose_config(overrides))
     result = simulate(cfg, progress=progress, keep_model=keep_model)
     if output_dir is not None:
         o = cfg.output

@@ -15,6 +15,7 @@ result. :func:`effective` gives the values a run uses; validation and the builde
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from agents.choice import ChoiceParams
 
 from .domain import LADDER_STEPS, ConfigError, check_keys, check_range
 from .scenario import DATA_DIR
+from .scenario.text import read_text
 
 GROUP = "behavior"
 #: the table of parameter draws the calibration writes (column ``draw``, then one per key)
@@ -100,7 +102,7 @@ def read_draws(path: Path) -> pd.DataFrame:
         raise ConfigError(f"behavior.posterior_file: {path} not found (it is written by "
                           "python -m experiments calibrate)")
     try:
-        df = pd.read_csv(path)
+        df = pd.read_csv(io.StringIO(read_text(path)[0]))
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise ConfigError(f"{path}: not a CSV table of draws ({' '.join(str(exc).split())})") from None
     floats = [k for k, v in Config.__dataclass_fields__.items() if v.type in (float, "float")]

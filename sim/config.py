@@ -22,7 +22,7 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
 from . import behavior
-from .domain import ConfigError, check_choice, check_range, period_of
+from .domain import ConfigError, check_choice, check_range, non_finite, period_of
 from .policy import POLICIES
 from .scenario import DATA_DIR, REQUIRED_COLUMNS, Registry, load_registry
 from .scenario import config as scenario_config
@@ -63,11 +63,39 @@ class OutputConfig:
     figures_in_sweeps: bool = False
 
 
+#: the calibration's modes (``python -m experiments calibrate [--quick]``, ``calibration.mode``):
+#: overrides of every run, the seeds each parameter point runs on (no test uses them), and the
+#: optimiser's iterations
+CALIBRATION_MODES = {
+    "full": {"overrides": [], "seeds": [1000, 1001], "max_iterations": 10},
+    "quick": {"overrides": ["scenario=small"], "seeds": [1000, 1001, 1002, 1003],
+              "max_iterations": 6},
+    # a check that the pipeline runs (the gallery's --quick): one seed, two iterations; its
+    # refits are not converged and the indices computed on them are not for reading
+    "smoke": {"overrides": ["scenario=small"], "seeds": [1000], "max_iterations": 2},
+}
+
+
+@dataclass
+class CalibrationConfig:
+    """Schema of ``calibration``: refit the fitted constants around changed behaviour.
+
+    ``store`` and ``jobs`` say where and how refits run (they do not change results).
+    """
+
+    refit: bool = False
+    mode: str = "full"
+    store: str = "outputs/calibration/refits"
+    jobs: int | None = None
+
+
 @dataclass
 class SweepConfig:
     """Schema of ``sweep``: how a multirun treats failures (does not change results)."""
 
     fail_fast: bool = False
+    allow_failures: bool = False
+    shared: bool = False  # a run store several commands share (the caller picks runs by hash)
 
 
 ParksimConfig = make_dataclass("ParksimConfig", [
@@ -79,9 +107,11 @@ ParksimConfig = make_dataclass("ParksimConfig", [
     ("scorecard", ScorecardConfig, field(default_factory=ScorecardConfig)),
     ("output", OutputConfig, field(default_factory=OutputConfig)),
     ("sweep", SweepConfig, field(default_factory=SweepConfig)),
+    ("calibration", CalibrationConfig, field(default_factory=CalibrationConfig)),
 ])
 ParksimConfig.__doc__ = "The whole config: top-level keys and one node per group."
 NON_RESULT_KEYS = ("output", "sweep", "hydra")  # config keys that do not change results
+NON_RESULT_SUBKEYS = {"calibration": ("store", "jobs")}  # nor do these
 CODE_PACKAGES = ("sim", "agents")  # whose source makes a run's results (code_fingerprint)
 
 
@@ -108,15 +138,29 @@ def register_configs() -> None:
 def compose_config(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
     """Compose the Hydra config with ``overrides`` without the CLI (errors as ConfigError)."""
     from hydra import compose, initialize_config_module
+    from hydra.core.global_hydra import GlobalHydra
     from hydra.errors import HydraException
+    from hydra.initialize import get_gh_backup, restore_gh_from_backup
     from omegaconf.errors import OmegaConfBaseException
 
     register_configs()
+    # inside a Hydra app (a run or a sweeper refitting constants) compose beside its Hydra
+    outer = get_gh_backup() if GlobalHydra.instance().is_initialized() else None
+    if outer is not None:
+        GlobalHydra.instance().clear()
     try:
         with initialize_config_module(config_module="configs", version_base="1.3"):
             return compose(config_name="config", overrides=list(overrides))
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError(explain_config_exception(exc)) from None
+    except ValueError as exc:  # Hydra's check of a group option's type (``behavior=0``)
+        groups = {m.GROUP for m in GROUP_MODULES} | {"experiment"}
+        named = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") in groups]
+        raise ConfigError(f"{' '.join(named or overrides)}: a config group takes the name of "
+                          f"one of its options ({exc})") from None
+    finally:
+        if outer is not None:
+            restore_gh_from_backup(outer)
 
 
 def config_hash(cfg: DictConfig | dict) -> str:
@@ -131,6 +175,9 @@ def config_hash(cfg: DictConfig | dict) -> str:
 
     d = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else dict(cfg)
     d = {k: v for k, v in d.items() if k not in NON_RESULT_KEYS}
+    for k, subs in NON_RESULT_SUBKEYS.items():
+        if isinstance(d.get(k), dict):
+            d[k] = {s: v for s, v in d[k].items() if s not in subs}
     identity = {"config": d, "inputs": input_digests(d), "code": code_fingerprint()}
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -203,6 +250,11 @@ def validate(cfg: Any, registry: Registry | None = None) -> None:
     if extra:
         raise ConfigError(f"unknown config key(s) {extra}; allowed top-level keys: "
                           f"{', '.join(sorted(known))}")
+    check_schema(cfg, ParksimConfig(), "")
+    tree = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else cfg
+    bad = non_finite({k: v for k, v in tree.items() if k != "hydra"})
+    if bad:
+        raise ConfigError(f"{bad}: allowed a finite number, not nan or inf")
     check_choice(cfg, "driver", DRIVERS)
     if cfg.seed < 0:
         raise ConfigError(f"seed={cfg.seed}: must be a non-negative integer")
@@ -211,8 +263,30 @@ def validate(cfg: Any, registry: Registry | None = None) -> None:
     if period_of(cfg).n_steps < 1:
         raise ConfigError(f"time.end={cfg.time.end}: must not be before time.start={cfg.time.start}")
     check_range(cfg, "time.evaluation_quarter", 1, 4)
+    check_refit(cfg)
     for module in GROUP_MODULES:
         module.validate(cfg, registry)
+
+
+def check_schema(node: Any, schema: Any, where: str) -> None:
+    """No key the schema does not have, at any depth (``+group.typo=1`` adds one past Hydra)."""
+    if not dataclasses.is_dataclass(schema) or not hasattr(node, "keys"):
+        return
+    fields = {f.name: f for f in dataclasses.fields(schema)}
+    for key in node.keys():
+        full = f"{where}{key}"
+        if key not in fields:
+            raise ConfigError(f"unknown config key '{full}'; allowed keys of "
+                              f"{where.rstrip('.') or 'the top level'}: {', '.join(fields)}")
+        check_schema(node[key], getattr(schema, key), f"{full}.")
+
+
+def check_refit(cfg: Any) -> None:
+    """The ``calibration`` node: a known mode, and a refit not combined with a drawn point."""
+    check_choice(cfg, "calibration.mode", tuple(CALIBRATION_MODES))
+    if cfg.calibration.refit and cfg.behavior.posterior_draw is not None:
+        raise ConfigError("calibration.refit=true fits the constants again, behavior."
+                          "posterior_draw takes them from a draw: choose one")
 
 
 def check_config(cfg: DictConfig) -> Registry:

@@ -73,6 +73,20 @@ class Period:
         """Step of quarter ``text`` (negative before the start); errors name ``key``."""
         return quarter_index(text, self.start, key)
 
+    def window(self, start: str, deadline: str, where: str) -> tuple[int, int]:
+        """Steps of a vacating window; the start inside the period, the deadline not before it.
+
+        A deadline after the period is allowed (the clearing goes on past the horizon). Errors
+        start with ``where`` (a config key or a file and line).
+        """
+        s, d = self.index(start, f"{where} start"), self.index(deadline, f"{where} deadline")
+        if not 0 <= s < self.n_steps:
+            raise ConfigError(f"{where}: start {start} is outside the simulated period "
+                              f"{self.label(0)}–{self.label(self.n_steps - 1)}")
+        if d < s:
+            raise ConfigError(f"{where}: deadline {deadline} is before start {start}")
+        return s, d
+
     def label(self, step: int) -> str:
         """Quarter label of ``step`` (-1: the initial state, the quarter before the start)."""
         return quarter_label(step, self.start)
@@ -114,8 +128,23 @@ def check_range(cfg: Any, key: str, lo: float | None = None, hi: float | None = 
     if hi is not None:
         allowed.append(f"<= {hi:g}")
     bad = (lo is not None and (v <= lo if lo_open else v < lo)) or (hi is not None and v > hi)
-    if bad or math.isnan(v):
+    if bad or not math.isfinite(v):
+        allowed.insert(0, "a finite number")
         raise ConfigError(f"{key}={v:g} is out of range: allowed {' and '.join(allowed)}")
+
+
+def non_finite(tree: Any, prefix: str = "") -> str | None:
+    """The dotted key of the first NaN or infinite number in a nested dict/list, or None."""
+    items = (tree.items() if isinstance(tree, Mapping)
+             else enumerate(tree) if isinstance(tree, list) else ())
+    for k, v in items:
+        key = f"{prefix}.{k}" if prefix else str(k)
+        if isinstance(v, float) and not math.isfinite(v):
+            return key
+        found = non_finite(v, key) if isinstance(v, (Mapping, list)) else None
+        if found:
+            return found
+    return None
 
 
 def check_keys(cfg: Any, key: str, allowed: Iterable[str], exact: bool = False) -> None:

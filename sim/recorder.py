@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .domain import CLASSES, NEVER, ROLES, STAGES
+from .scenario.fiscal import fiscal_table
 
 EVENT_KINDS = ("relocation", "exit", "entry", "upgrade", "promotion")
 SUBSIDY_KINDS = ("relocation", "upgrade", "ladder", "attraction")
@@ -25,7 +26,7 @@ TIMESERIES_COLUMNS = (
     "entered", "exited",
     "relocated_in", "relocated_out", "upgraded", "promoted", "tax_per_mu", "va_per_mu",
     "subsidies_paid", *(f"subsidy_{k}" for k in SUBSIDY_KINDS), "compensation_paid",
-    "net_fiscal",
+    "tax_local", "net_fiscal",
 )
 
 
@@ -129,6 +130,7 @@ class Recorder:
         """Close quarter ``step``: per-park figures, and one timeseries row per role."""
         m = self.model
         pf = self.park_figures()
+        pf["tax_local"] = pf["tax"] * m.world.sharing.local_share[m.parks.county]
         pf["land_in_use_mu"] = m.land_in_use.copy()
         pf["capacity_mu"] = m.capacity.copy()
         pf["new_land_mu"] = m.quota_added.copy()
@@ -147,7 +149,8 @@ class Recorder:
             row["tax_per_mu"] = 4 * row["tax"] / land if land > 0 else 0.0
             row["va_per_mu"] = 4 * row["value_added"] / land if land > 0 else 0.0
             row["subsidies_paid"] = sum(row[f"subsidy_{k}"] for k in SUBSIDY_KINDS)
-            row["net_fiscal"] = row["tax"] - row["subsidies_paid"] - row["compensation_paid"]
+            row["net_fiscal"] = (row["tax_local"] - row["subsidies_paid"]
+                                 - row["compensation_paid"])
             row["firms"] = int(row["firms"])
             for k in ("entered", "exited", "relocated_in", "relocated_out", "upgraded",
                       "promoted"):
@@ -186,6 +189,21 @@ class Recorder:
         if not self.class_rows:
             return pd.DataFrame(columns=["year", "role", "class", "firms", "land_mu"])
         return pd.concat(self.class_rows, ignore_index=True)
+
+    def fiscal_table(self) -> pd.DataFrame:
+        """Budgets per year, county and level of government (``fiscal.parquet``)."""
+        m = self.model
+        quarters = self.park_quarters[1:]
+        C = m.parks.county_ids.size
+
+        def by_county(key: str) -> np.ndarray:
+            return np.array([np.bincount(m.parks.county, weights=q[key], minlength=C)
+                             for q in quarters]).reshape(len(quarters), C)
+
+        years = np.array([int(m.params.period.label(t)[:4]) for t in range(len(quarters))])
+        subsidies = sum(by_county(f"subsidy_{k}") for k in SUBSIDY_KINDS)
+        return fiscal_table(m.world.sharing, m.parks.county_ids, years, by_county("tax"),
+                            subsidies, by_county("compensation_paid"))
 
     def parks_table(self) -> pd.DataFrame:
         """Final state per park, with its last-year totals and whole-run flows."""

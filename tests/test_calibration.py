@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from experiments.calibration import annual_rates, load_targets, run_moments
 from sim import run
+from sim.calibration import annual_rates, load_targets, run_moments
 
 SEEDS = range(4)
 

@@ -124,12 +124,14 @@ def test_entry_only_on_main_platforms(run):
 
 
 def test_subsidies_add_up(run):
-    """Subsidies paid are the sum of their kinds; net fiscal balance = tax − subsidies − compensation."""
+    """Subsidies paid are the sum of their kinds; the net fiscal balance is the local budgets'
+    share of the tax minus subsidies and compensation, and that share is part of the tax."""
     ts = run.timeseries
     kinds = ts[["subsidy_relocation", "subsidy_upgrade", "subsidy_ladder", "subsidy_attraction"]]
     np.testing.assert_allclose(kinds.sum(axis=1), ts["subsidies_paid"])
     np.testing.assert_allclose(ts["net_fiscal"],
-                               ts["tax"] - ts["subsidies_paid"] - ts["compensation_paid"])
+                               ts["tax_local"] - ts["subsidies_paid"] - ts["compensation_paid"])
+    assert ((ts["tax_local"] > 0.3 * ts["tax"]) & (ts["tax_local"] < ts["tax"]))[ts["tax"] > 0].all()
 
 
 def test_promotions_follow_the_ladder(run):

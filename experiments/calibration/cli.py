@@ -19,20 +19,18 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from sim.config import compose_config
+from sim.calibration.evaluate import Evaluator
+from sim.calibration.moments import load_targets
+from sim.calibration.smm import fit
+from sim.config import CALIBRATION_MODES, compose_config
 from sim.domain import ConfigError
 from sim.runner.io import write_csv
 
 from ..gallery import ROOT
-from .evaluate import Evaluator
-from .moments import load_targets
 from .recovery import DATA_SEEDS, recover, shifted
-from .smm import fit
 from .write import figure, write_calibration
 
-MODES = {"full": {"overrides": [], "seeds": (1000, 1001), "max_iterations": 10},
-         "quick": {"overrides": ["scenario=small"], "seeds": (1000, 1001, 1002, 1003),
-                   "max_iterations": 6}}
+MODES = CALIBRATION_MODES
 OUT = ROOT / "outputs" / "calibration"
 DOC_FIGURE = ROOT / "docs" / "figures" / "calibration.png"
 
@@ -80,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
            f"{', '.join(map(str, m['seeds']))}")
     print(f"calibrating {len(targets)} parameters to {len(targets)} moments ({how}); "
           f"runs in {out}")
-    ev = Evaluator(out, m["seeds"], overrides, a.jobs)
+    ev = Evaluator(out, tuple(m["seeds"]), overrides, a.jobs)
     result = fit(targets, start, ev, ev.per_seed, m["max_iterations"])
     minutes = (time.perf_counter() - t0) / 60
     write_csv(result.table, out / "fit.csv")

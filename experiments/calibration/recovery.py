@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .evaluate import Evaluator
-from .smm import LOG_PARAMETERS, Fit, fit
+from sim.calibration.evaluate import Evaluator
+from sim.calibration.smm import LOG_PARAMETERS, Fit, fit
 
 #: the truth of a recovery: the start values moved by these (log-scale ones multiplied):
 #: relocations ×≈1.5, exits ×≈0.8, upgrades ×≈1.25 at the start values

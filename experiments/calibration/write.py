@@ -12,12 +12,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from sim.behavior import POSTERIOR_CSV
+from sim.calibration.evaluate import draws_csv
+from sim.calibration.moments import TARGETS_CSV
+from sim.calibration.smm import Fit, draws
 from sim.runner.io import write_text
 
 from ..gallery import ROOT
-from .evaluate import draws_csv
-from .moments import TARGETS_CSV
-from .smm import Fit, draws
 
 CALIBRATED_YAML = ROOT / "configs" / "behavior" / "calibrated.yaml"
 #: draws of the parameters written with the fit (behavior.posterior_draw=0..N-1)

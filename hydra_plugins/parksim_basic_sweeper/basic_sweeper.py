@@ -5,6 +5,9 @@ launch it, serially in the launching process; for short runs that is most of a s
 and keeps parallel launchers from using the cores. This sweeper validates the first job of
 each batch (parksim's command line has already checked keys, types and every swept group
 option) and leaves the rest to the launch, which still composes every job before running it.
+Jobs that ask for ``calibration.refit=true`` get their refits made first, one at a time
+(:func:`sim.calibration.refit.prepare`), so that parallel jobs find them instead of making
+them side by side.
 """
 
 from dataclasses import dataclass, field
@@ -27,4 +30,9 @@ ConfigStore.instance().store(group="hydra/sweeper", name="parksim_basic",
 
 class ParksimBasicSweeper(BasicSweeper):
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
+        from sim.calibration.refit import prepare
+
         super().validate_batch_is_legal(list(batch)[:1])
+        loader = self.hydra_context.config_loader
+        prepare(batch, lambda job: loader.load_sweep_config(master_config=self.config,
+                                                            sweep_overrides=job))

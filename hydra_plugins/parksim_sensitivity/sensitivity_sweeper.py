@@ -84,11 +84,13 @@ class SensitivitySweeper(Sweeper):
         self.conf_level = float(conf_level)
         self.max_batch_size = max_batch_size
         self.config: Optional[DictConfig] = None
+        self.hydra_context: Optional[HydraContext] = None
         self.launcher = None
 
     def setup(self, *, hydra_context: HydraContext, task_function: TaskFunction,
               config: DictConfig) -> None:
         self.config = config
+        self.hydra_context = hydra_context
         self.launcher = Plugins.instance().instantiate_launcher(
             hydra_context=hydra_context, task_function=task_function, config=config)
 
@@ -115,6 +117,11 @@ class SensitivitySweeper(Sweeper):
                 for row in x for r in range(self.replicates)]
         log.info("sensitivity (%s): %d points x %d replicates = %d runs", self.method, len(x),
                  self.replicates, len(jobs))
+        from sim.calibration.refit import prepare
+
+        loader = self.hydra_context.config_loader
+        prepare(jobs, lambda job: loader.load_sweep_config(master_config=self.config,
+                                                           sweep_overrides=job))
         size = self.max_batch_size or len(jobs)
         results = []
         for start in range(0, len(jobs), size):

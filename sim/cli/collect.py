@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..sweeps.collect import collect, report
+from ..sweeps.collect import CorruptStore, collect, report
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> None:
     a = ap.parse_args(argv)
     try:
         df, _ = collect(a.sweep_dir, figures=not a.no_figures)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, CorruptStore) as exc:
         print(f"parksim-collect: {exc}", file=sys.stderr)
         sys.exit(2)
     print(report(df, Path(a.sweep_dir)))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib.resources import files
+from pathlib import Path
 from typing import NoReturn
 
 from ..config import check_config, compose_config
@@ -38,11 +40,25 @@ def check_group_options(key: str, values: list[str]) -> None:
 
 
 def precheck(overrides: list[str], domain: bool = True) -> None:
-    """Compose (and, for a single run, validate) the config as the run will see it.
-
-    In a multirun only composition is checked up front (keys, types, group options): a
-    domain error in one combination is that run's failure, recorded by the sweep.
-    """
+    """Compose (and with ``domain``, validate) the config as the run will see it."""
     cfg = compose_config(overrides)
     if domain:
         check_config(cfg)
+
+
+def check_writable(path: str | Path, what: str) -> None:
+    """``path`` can be made and written: its first existing ancestor is a writable directory."""
+    p = Path(path).absolute()
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    if not p.is_dir():
+        raise ConfigError(f"{what}={path}: {p} is a file, not a directory")
+    if not os.access(p, os.W_OK | os.X_OK):
+        raise ConfigError(f"{what}={path}: {p} is not writable")
+
+
+def output_dirs(argv: list[str]) -> dict[str, str]:
+    """The output locations set on the command line (Hydra's run and sweep directories)."""
+    keys = ("hydra.run.dir", "hydra.sweep.dir")
+    out = {k: v for a in argv for k, _, v in [a.partition("=")] if k in keys}
+    return out or {"outputs": "outputs"}

@@ -21,8 +21,8 @@ from ..report import write_report
 from ..runner.io import write_csv
 from ..sweeps.compare import build
 from ..sweeps.launch import MultirunFailed, launch
-from ..sweeps.store import RUNS
-from .common import check_group_options, fail, precheck
+from ..sweeps.store import RUNS, claim_sweep_dir
+from .common import check_group_options, check_writable, fail, precheck
 
 PROG = "parksim-compare"
 
@@ -32,11 +32,16 @@ def run_strategies(strategies: list[str], seeds: int, out: Path, overrides: list
     """Run strategies × seeds as one multirun into ``out/sweep`` (resumable)."""
     sweep_dir = out / "sweep"
     args = [f"exit_strategy={','.join(strategies)}", f"seed=range({seeds})",
-            "hydra/launcher=joblib", "output.firms_table=false", *overrides]
+            "hydra/launcher=joblib", "output.firms_table=false", "sweep.allow_failures=true",
+            *overrides]
     if jobs:
         args.append(f"hydra.launcher.n_jobs={jobs}")
     if custom_csv:
         args.append(f"exit_strategy.csv={Path(custom_csv).resolve()}")
+    try:
+        claim_sweep_dir(sweep_dir, args)
+    except ConfigError as exc:
+        fail(exc, PROG)
     try:
         launch(args, sweep_dir, len(strategies) * seeds, out / "sweep.log", PROG)
     except MultirunFailed as exc:
@@ -67,6 +72,14 @@ def main(argv: list[str] | None = None) -> None:
         ap.error("the custom strategy needs --custom-csv FILE")
     if a.seeds < 1:
         ap.error("--seeds must be at least 1")
+    own = {"seed": "--seeds", "exit_strategy": "--strategies", "exit_strategy.name": "--strategies",
+           "replicate": "--seeds"}
+    for o in a.overrides:
+        key = o.split("=", 1)[0].lstrip("+~")
+        if key in own:
+            fail(ConfigError(f"{o}: parksim-compare sweeps {key.split('.')[0]} itself; use "
+                             f"{own[key]} instead"), PROG)
+
     t0 = time.perf_counter()
     if a.from_dir:
         sweep_dir = Path(a.from_dir)
@@ -85,8 +98,15 @@ def main(argv: list[str] | None = None) -> None:
             fail(exc, PROG)
         out = Path(a.out) if a.out else Path("outputs") / "compare" / (
             "-".join(strategies) + f"-{a.seeds}seeds")
+        try:
+            check_writable(out, "--out")
+        except ConfigError as exc:
+            fail(exc, PROG)
         sweep_dir = run_strategies(strategies, a.seeds, out, a.overrides, a.jobs, a.custom_csv)
     comp = build(sweep_dir)
+    if "none" not in set(comp.runs["strategy"].astype(str)):
+        print(f"{PROG}: no counterfactual (none) among the runs: output and jobs kept and the "
+              "paired changes are not computed; add none to --strategies", file=sys.stderr)
     out.mkdir(parents=True, exist_ok=True)
     write_csv(comp.runs, out / "comparison.csv")
     write_csv(comp.stats, out / "strategies.csv")
@@ -97,8 +117,12 @@ def main(argv: list[str] | None = None) -> None:
           f", {len(comp.failed)} failed, {elapsed:.0f} s → {report}")
     with pd.option_context("display.width", 160, "display.max_columns", 12):
         cols = ["strategy", "land_vacated_mu_mean", "output_kept_mean", "jobs_kept_mean",
-                "fiscal_cost_yi_mean", "pareto_output_kept"]
+                "fiscal_cost_yi_mean", "local_budget_cost_yi_mean", "pareto_output_kept"]
         print(comp.stats[cols].round(3).to_string(index=False))
     (out / "run_info.json").write_text(json.dumps(
         {"sweep_dir": str(sweep_dir), "seconds": round(elapsed, 1), "strategies": strategies,
          "seeds": a.seeds, "overrides": a.overrides}, indent=2), encoding="utf-8")
+    if len(comp.failed):
+        print(f"{PROG}: {len(comp.failed)} run(s) failed (listed in the report); the comparison "
+              "leaves them out", file=sys.stderr)
+        sys.exit(1)

@@ -79,12 +79,7 @@ def validate(cfg: Any, registry: Any = None) -> None:
     es = cfg.exit_strategy
     period = period_of(cfg)
     check_choice(cfg, "exit_strategy.name", STRATEGIES)
-    start = period.index(es.vacate_start, "exit_strategy.vacate_start")
-    deadline = period.index(es.deadline, "exit_strategy.deadline")
-    if deadline < start:
-        raise ConfigError(
-            f"exit_strategy.deadline={es.deadline} is before exit_strategy.vacate_start="
-            f"{es.vacate_start}: the deadline must not precede the start")
+    period.window(es.vacate_start, es.deadline, "exit_strategy.vacate_start/deadline")
     check_choice(cfg, "exit_strategy.candidates", CANDIDATES)
     check_choice(cfg, "exit_strategy.order_by", ORDERS)
     for key in ("share", "clearance_per_quarter", "late_compensation_share",

@@ -96,7 +96,9 @@ def answer(comp: Comparison, lang: str) -> list[Markup]:
     p += sep + Markup(a["fiscal"]).format(
         cost=fmt(cost, "yi"), extra=fmt(cost - base_cost, "yi"),
         net=fmt(st.at[s, "net_fiscal_yi_mean"], "yi"),
-        base_net=fmt(st.at[BASELINE, "net_fiscal_yi_mean"], "yi"))
+        base_net=fmt(st.at[BASELINE, "net_fiscal_yi_mean"], "yi"),
+        local=fmt(st.at[s, "local_budget_cost_yi_mean"], "yi"),
+        local_ci=ci(st.loc[s], "local_budget_cost_yi", "yi"))
     kept = 100 * st.at[best_j, "jobs_kept_mean"]
     lost_j = L[best_j].jobs
     if best_j == best_o and lost_j <= 0:

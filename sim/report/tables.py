@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..policy.exit_strategy import BASELINE
+from ..scenario.fiscal import LEVELS
 from ..sweeps.compare import Comparison
 from .formatting import ci, fmt
 from .inputs import county_seats, policy_targets
@@ -28,6 +29,8 @@ MAIN_TABLES = (
      ("other", [("main_platform_tax_per_mu", "dec")])),
     (("change", [("output_change_yi", "yi"), ("tax_change_yi", "yi"), ("jobs_change", "int"),
                  ("net_fiscal_change_yi", "yi")]),),
+    (("levels", [(f"tax_{lv}_change_yi", "yi") for lv in LEVELS]),
+     ("local", [("local_tax_change_yi", "yi"), ("local_budget_cost_yi", "yi")])),
 )
 
 
@@ -58,7 +61,10 @@ def main_tables(comp: Comparison, lang: str) -> list[dict[str, Any]]:
 
 
 def county_table(comp: Comparison, lang: str, scale: float) -> dict[str, Any]:
-    """Per county: output and jobs under none; per strategy land vacated, output and jobs kept.
+    """Per county: output and jobs under none; per strategy land vacated, what is kept, budget.
+
+    Each strategy's cell gives the land vacated, the output and jobs kept and the change of
+    the county level's budget balance against none.
 
     Args:
         comp: The comparison.
@@ -76,7 +82,7 @@ def county_table(comp: Comparison, lang: str, scale: float) -> dict[str, Any]:
     others = [s for s in strategies if s != BASELINE]
     has_base = BASELINE in strategies
     piv = {v: c.pivot_table(index="county_id", columns="strategy", values=v, aggfunc="mean")
-           for v in ("land_vacated_mu", "output_last_year", "jobs_end")}
+           for v in ("land_vacated_mu", "output_last_year", "jobs_end", "county_budget_balance")}
     order = [x for x in names.index if x in piv["land_vacated_mu"].index] + sorted(
         set(piv["land_vacated_mu"].index) - set(names.index))
 
@@ -89,13 +95,16 @@ def county_table(comp: Comparison, lang: str, scale: float) -> dict[str, Any]:
     def row(label: str, sel: str | None) -> dict[str, Any]:
         base_o = val("output_last_year", BASELINE, sel) if has_base else np.nan
         base_j = val("jobs_end", BASELINE, sel) if has_base else np.nan
+        base_b = val("county_budget_balance", BASELINE, sel) if has_base else np.nan
         cells = []
         for s in others:
             ko = val("output_last_year", s, sel) / base_o if base_o else np.nan
             kj = val("jobs_end", s, sel) / base_j if base_j else np.nan
+            db = (val("county_budget_balance", s, sel) - base_b) / 1e4 / scale
             cells.append({"land": fmt(val("land_vacated_mu", s, sel) / scale, "mu"),
                           "kept": t["county_kept"].format(output=fmt(ko, "pct"),
-                                                          jobs=fmt(kj, "pct"))})
+                                                          jobs=fmt(kj, "pct"),
+                                                          budget=fmt(db, "yi"))})
         return {"label": label, "base_output": fmt(base_o / 1e4 / scale, "yi"),
                 "base_jobs": fmt(base_j / scale, "int"), "cells": cells}
 

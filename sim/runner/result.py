@@ -20,4 +20,5 @@ class RunResult:
     firms: pd.DataFrame
     events: pd.DataFrame
     classes: pd.DataFrame
+    fiscal: pd.DataFrame  # budgets per year, county and level of government
     model: Any = field(default=None, repr=False)  # the ParkConsolidationModel, if kept

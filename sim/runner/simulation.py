@@ -55,8 +55,13 @@ def simulate(cfg: DictConfig, progress: bool = False, keep_model: bool = False) 
 
 def write_run(result: RunResult, out_dir: str | Path, figures: bool = True,
               csv: bool = True, firms: bool = True) -> list[Path]:
-    """Write the run's files into ``out_dir``; ``summary.json`` last (it marks a complete run)."""
+    """Write the run's files into ``out_dir``; ``summary.json`` last (it marks a complete run).
+
+    An earlier run's ``summary.json`` there is removed first, so a rerun that dies half-way
+    never leaves the old marker beside the new tables.
+    """
     out = Path(out_dir)
+    (out / "summary.json").unlink(missing_ok=True)
     written = [
         write_text(OmegaConf.to_yaml(OmegaConf.create(result.config)), out / "config.yaml"),
         write_parquet(result.timeseries, out / "timeseries.parquet"),
@@ -64,6 +69,7 @@ def write_run(result: RunResult, out_dir: str | Path, figures: bool = True,
         write_parquet(result.platforms, out / "platforms.parquet"),
         write_parquet(result.events, out / "events.parquet"),
         write_parquet(result.classes, out / "classes.parquet"),
+        write_parquet(result.fiscal, out / "fiscal.parquet"),
     ]
     if csv:
         written.append(write_csv(result.timeseries, out / "timeseries.csv"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..scenario.fiscal import LEVELS
+
 
 def format_summary(summary: dict[str, Any]) -> str:
     """The terminal summary: key totals and the scorecard."""
@@ -19,9 +21,12 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"{ind['tax_last_year_yi']:,.0f} 亿元   main-platform share "
         f"{ind['main_platform_output_share']:.1%}   land vacated {ind['land_vacated_mu']:,.0f} mu",
         f"  subsidies {ind['subsidies_paid_yi']:,.2f} 亿元   compensation "
-        f"{ind['compensation_paid_yi']:,.2f} 亿元   net fiscal {ind['net_fiscal_yi']:,.0f} 亿元"
-        "   (city scale)",
+        f"{ind['compensation_paid_yi']:,.2f} 亿元   local budget balance "
+        f"{ind['net_fiscal_yi']:,.0f} 亿元   (city scale, whole run)",
     ]
+    if "tax_county_yi" in ind:
+        lines.append("  tax received, whole run: " + "   ".join(
+            f"{lv} {ind[f'tax_{lv}_yi']:,.0f}" for lv in LEVELS) + " 亿元")
     card = summary["scorecard"]
     outcomes = [s for s in card if s["kind"] == "outcome"]
     for kind, title in (("outcome", f"scorecard, outcomes (policy target → model, 2025): "

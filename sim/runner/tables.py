@@ -14,6 +14,7 @@ from ..config import code_fingerprint, config_hash
 from ..domain import CLASSES, LADDER_STEPS, ROLES, STAGES, YI
 from ..model import ParkConsolidationModel
 from ..phases.decisions import land_price_elasticity
+from ..scenario.fiscal import LEVELS
 from .result import RunResult
 from .scorecard import outcomes_met, platform_table, scorecard
 
@@ -53,6 +54,7 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
     rec = model.recorder
     ts = rec.timeseries()
     parks_df = rec.parks_table()
+    fiscal = rec.fiscal_table()
     events = rec.events_table()
     sc = cfg.scorecard
     plat = platform_table(model, parks_df, float(sc.signature_lq_min),
@@ -96,6 +98,9 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
                                 / scale),
         "subsidies_paid_yi": float(flows["subsidies_paid"].sum() / YI / scale),
         "compensation_paid_yi": float(flows["compensation_paid"].sum() / YI / scale),
+        **{f"tax_{lv}_yi": float(fiscal.loc[fiscal["level"] == lv, "tax"].sum() / YI / scale)
+           for lv in LEVELS},
+        "local_tax_yi": float(flows["tax_local"].sum() / YI / scale),
         "net_fiscal_yi": float(flows["net_fiscal"].sum() / YI / scale),
         # behaviour read off the run: where movers go, and how location choice answers to
         # the land price (the kernel's elasticity in the last quarter's view, land owners)
@@ -124,7 +129,7 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
         "scorecard": card,
     }
     return RunResult(resolved, summary, ts, parks_df, plat, firms, events,
-                     rec.classes_table())
+                     rec.classes_table(), fiscal)
 
 
 def same_county_share(moves: pd.DataFrame, parks: pd.DataFrame) -> float:

@@ -9,10 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..domain import ROLES, STAGES, ConfigError, check_range
+from ..domain import ROLES, STAGES, ConfigError, check_keys, check_range
 
 GROUP = "scenario"
 DISPERSION_KEYS = ("tax_rate", "energy", "emission", "rd", "productivity")
+#: widest log-scale shift or spread accepted: a factor of e² ≈ 7.4, beyond the 5.7× land
+#: productivity gap between main platforms and average land (data notes §1); wider values
+#: overflow the draw (estimate: a bound of the schema, not a behavioural parameter)
+MAX_LOG_SPREAD = 2.0
 
 
 @dataclass
@@ -41,14 +45,13 @@ def validate(cfg: Any, ctx: Any = None) -> None:
     check_range(cfg, "scenario.sector_mix_leading", 0, 1)
     check_range(cfg, "scenario.renter_max_land_mu", 0)
     s = cfg.scenario
-    missing = [r for r in ROLES if r not in s.role_productivity_shift]
-    if missing:
-        raise ConfigError(f"scenario.role_productivity_shift: missing role(s) {missing}")
+    check_keys(cfg, "scenario.role_productivity_shift", ROLES, exact=True)
+    check_keys(cfg, "scenario.role_stage_affinity", ROLES, exact=True)
+    check_keys(cfg, "scenario.firm_dispersion", DISPERSION_KEYS, exact=True)
     for k in DISPERSION_KEYS:
-        if k not in s.firm_dispersion:
-            raise ConfigError(f"scenario.firm_dispersion.{k}: missing (lognormal sigma >= 0)")
-        if float(s.firm_dispersion[k]) < 0:
-            raise ConfigError(f"scenario.firm_dispersion.{k}={s.firm_dispersion[k]}: must be >= 0")
+        check_range(cfg, f"scenario.firm_dispersion.{k}", 0, MAX_LOG_SPREAD)
+    for r in ROLES:
+        check_range(cfg, f"scenario.role_productivity_shift.{r}", -MAX_LOG_SPREAD, MAX_LOG_SPREAD)
     rho = s.land_revenue_correlation
     if len(rho) != len(STAGES) or any(not -1 <= float(v) <= 1 for v in rho):
         raise ConfigError(f"scenario.land_revenue_correlation: give {len(STAGES)} values in "

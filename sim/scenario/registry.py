@@ -7,35 +7,22 @@ counted), as one :class:`~sim.domain.ConfigError`.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..domain import ROLES, STAGES, ConfigError
+from ..domain import STAGES, ConfigError
+from .tables import TABLES, check_table
+from .text import read_text
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-#: a scorecard target depends on behaviour (outcome) or holds by construction (policy_input)
-TARGET_KINDS = ("outcome", "policy_input")
 
-REQUIRED_COLUMNS = {
-    "counties.csv": ["county_id", "name_zh", "name_en", "industry_weight",
-                     "land_price_market_wan_per_mu", "land_use_tax_yuan_per_m2", "lat", "lon"],
-    "platforms.csv": ["platform_id", "name_zh", "name_en", "county_id", "level",
-                      "high_tier_target", "leading_sectors"],
-    "parks.csv": ["park_id", "name_zh", "name_en", "county_id", "level", "role", "platform_id",
-                  "land_in_use_mu", "land_available_mu", "lat", "lon", "leading_sectors",
-                  "synthetic"],
-    "sectors.csv": ["sector_id", "name_zh", "name_en", "group", "firm_share", "va_ratio",
-                    "tax_rate", "margin", "energy_tce_per_wan", "electricity_kwh_per_wan",
-                    "emission_t_per_wan", "rd_intensity", "labour_productivity",
-                    "productivity_drift"],
-    "stages.csv": ["stage_id", "count_2020", "revenue_median_wan", "revenue_sigma",
-                   "land_median_mu", "land_sigma"],
-    "policy_targets.csv": ["target_id", "description_en", "description_zh", "policy_value",
-                           "unit", "comparison", "kind"],
-}
+#: the tables and the columns each must have (their full schema: sim/scenario/tables.py)
+REQUIRED_COLUMNS = {name: [c for c, col in spec.items() if col.required]
+                    for name, spec in TABLES.items()}
 
 
 @dataclass
@@ -48,19 +35,20 @@ class Registry:
     sectors: pd.DataFrame
     stages: pd.DataFrame
     targets: pd.DataFrame
+    tax_types: pd.DataFrame
+    tax_sharing: pd.DataFrame
     source_dir: Path
 
 
-def record_lines(path: Path) -> list[int]:
-    """Physical line number (1-based) where each data record of a CSV file starts."""
+def record_lines(text: str) -> list[int]:
+    """Physical line number (1-based) where each data record of a CSV text starts."""
     starts = []
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.reader(fh)
-        line = 1
-        for i, _ in enumerate(reader):
-            if i > 0:
-                starts.append(line)
-            line = reader.line_num + 1
+    reader = csv.reader(io.StringIO(text, newline=""))
+    line = 1
+    for i, _ in enumerate(reader):
+        if i > 0:
+            starts.append(line)
+        line = reader.line_num + 1
     return starts
 
 
@@ -68,18 +56,18 @@ def _read(directory: Path, name: str) -> pd.DataFrame:
     path = directory / name
     if not path.exists():
         raise ConfigError(f"{path}: file not found (scenario.data_dir must hold {name})")
+    text, _ = read_text(path)
     try:
-        df = pd.read_csv(path, keep_default_na=False, na_values=[""], comment=None)
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, comment=None)
     except Exception as exc:  # pandas parser errors name the line
-        raise ConfigError(f"{path}: cannot parse CSV: {exc}") from None
-    missing = [c for c in REQUIRED_COLUMNS[name] if c not in df.columns]
-    if missing:
-        raise ConfigError(f"{path}: missing column(s) {missing}")
-    df.attrs["lines"] = record_lines(path)
+        raise ConfigError(f"{path}: cannot parse CSV: {' '.join(str(exc).split())}") from None
+    lines = record_lines(text)
+    df = check_table(path, df, lambda i: lines[i] if i < len(lines) else i + 2)
+    df.attrs["lines"] = lines
     return df
 
 
-def _line(df: pd.DataFrame, i: int) -> int:
+def line_of(df: pd.DataFrame, i: int) -> int:
     """File line of data row ``i`` (accounts for quoted fields spanning several lines)."""
     lines = df.attrs.get("lines", [])
     return lines[i] if i < len(lines) else i + 2
@@ -99,42 +87,32 @@ def load_registry(data_dir: str | Path | None = None) -> Registry:
     counties, platforms, parks, sectors = (t["counties.csv"], t["platforms.csv"],
                                            t["parks.csv"], t["sectors.csv"])
     stages = t["stages.csv"]
-    for name, key in (("counties.csv", "county_id"), ("platforms.csv", "platform_id"),
-                      ("parks.csv", "park_id"), ("sectors.csv", "sector_id")):
-        dup = t[name][key].duplicated()
-        if dup.any():
-            i = int(np.flatnonzero(dup)[0])
-            raise ConfigError(f"{d / name}, line {_line(t[name], i)}: duplicate {key} "
-                              f"{t[name][key][i]!r}")
     if list(stages["stage_id"]) != list(STAGES):
         raise ConfigError(f"{d / 'stages.csv'}: stage_id rows must be {list(STAGES)} in order")
     _check_parks(d, parks, set(counties["county_id"]), set(sectors["sector_id"]),
                  set(platforms["platform_id"]))
     for i, row in platforms.iterrows():
+        if row["county_id"] not in set(counties["county_id"]):
+            raise ConfigError(f"{d / 'platforms.csv'}, line {line_of(platforms, i)}: county_id: "
+                              f"unknown county {row['county_id']!r} (see counties.csv)")
         for s in split_list(row["leading_sectors"]):
             if s not in set(sectors["sector_id"]):
-                raise ConfigError(f"{d / 'platforms.csv'}, line {_line(platforms, i)}: "
+                raise ConfigError(f"{d / 'platforms.csv'}, line {line_of(platforms, i)}: "
                                   f"unknown sector {s!r}")
-    targets = t["policy_targets.csv"]
-    for i, kind in enumerate(targets["kind"]):
-        if kind not in TARGET_KINDS:
-            raise ConfigError(f"{d / 'policy_targets.csv'}, line {_line(targets, i)}: kind "
-                              f"{kind!r} not in {list(TARGET_KINDS)}")
     orphans = set(platforms["platform_id"]) - set(parks["platform_id"].dropna())
     if orphans:
         raise ConfigError(f"{d / 'platforms.csv'}: platform(s) without member parks "
                           f"{sorted(orphans)}")
-    return Registry(counties, platforms, parks, sectors, stages, t["policy_targets.csv"], d)
+    return Registry(counties, platforms, parks, sectors, stages, t["policy_targets.csv"],
+                    t["tax_types.csv"], t["tax_sharing.csv"], d)
 
 
 def _check_parks(d: Path, parks: pd.DataFrame, county_ids: set, sector_ids: set,
                  platform_ids: set) -> None:
     for i, row in parks.iterrows():
-        where = f"{d / 'parks.csv'}, line {_line(parks, i)}"
+        where = f"{d / 'parks.csv'}, line {line_of(parks, i)}"
         if row["county_id"] not in county_ids:
             raise ConfigError(f"{where}: unknown county_id {row['county_id']!r}")
-        if row["role"] not in ROLES:
-            raise ConfigError(f"{where}: role {row['role']!r} not in {list(ROLES)}")
         pid = row["platform_id"]
         has_platform = isinstance(pid, str) and pid != ""
         if row["role"] == "main_platform" and (not has_platform or pid not in platform_ids):
@@ -144,6 +122,4 @@ def _check_parks(d: Path, parks: pd.DataFrame, county_ids: set, sector_ids: set,
         for s in split_list(row["leading_sectors"]):
             if s not in sector_ids:
                 raise ConfigError(f"{where}: unknown sector {s!r} in leading_sectors")
-        for col in ("land_in_use_mu", "land_available_mu"):
-            if not float(row[col]) >= 0:
-                raise ConfigError(f"{where}: {col} must be >= 0")
+

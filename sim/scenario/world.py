@@ -15,6 +15,7 @@ import numpy as np
 
 from ..domain import MICRO, ROLES
 from .firms import FirmDraw, Firms, Sectors, build_sectors, draw_firms, firm_draw_params
+from .fiscal import TaxSharing, build_sharing
 from .parks import Parks, build_parks
 from .registry import Registry, load_registry
 
@@ -30,6 +31,7 @@ class World:
     firm_draw: FirmDraw
     firm_scale: float
     stage_counts: np.ndarray
+    sharing: TaxSharing
 
 
 def county_placement(parks: Parks, weights: np.ndarray, industry_weight: Any) -> np.ndarray:
@@ -99,4 +101,4 @@ def build_world(scfg: Any, rng: np.random.Generator, above_size_threshold: float
 
     firms = Firms()
     firms.append(cols)
-    return World(reg, parks, sectors, firms, fd, scale, counts)
+    return World(reg, parks, sectors, firms, fd, scale, counts, build_sharing(reg))

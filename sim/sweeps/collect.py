@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from hydra.experimental.callback import Callback
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from ..runner.io import write_csv, write_parquet
 from .figures import sweep_figures
@@ -65,12 +66,13 @@ def collect(sweep_dir: str | Path, write: bool = True,
         meta_path = d / "run.json"
         if not meta_path.exists():
             continue
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        params = parse_overrides(meta.get("overrides", []))
+        meta = _record(meta_path)
+        params = {k: v for k, v in parse_overrides(meta.get("overrides", [])).items()
+                  if not k.startswith("sweep.")}  # how the sweep runs, not what it varies
         row: dict[str, Any] = {"config_hash": meta["config_hash"], **params}
         summary_path = d / "summary.json"
         if summary_path.exists():
-            s = json.loads(summary_path.read_text(encoding="utf-8"))
+            s = _record(summary_path)
             row.update({"seed": s["seed"], "replicate": s.get("replicate", 0), "status": "ok",
                         "error": None})
             row.update(flatten_summary(s))
@@ -92,6 +94,7 @@ def collect(sweep_dir: str | Path, write: bool = True,
     param_cols = sorted(set().union(*(parse_overrides(json.loads(
         (store / h / "run.json").read_text(encoding="utf-8"))["overrides"]).keys()
         for h in df["config_hash"])) - {"seed", "replicate"})
+    param_cols = [c for c in param_cols if not c.startswith("sweep.")]
     for c in ("seed", "replicate"):
         if c not in df:
             df[c] = np.nan
@@ -140,6 +143,18 @@ def paired_differences(df: pd.DataFrame, param_cols: list[str]) -> pd.DataFrame:
     return out
 
 
+class CorruptStore(ValueError):
+    """A run record of a store cannot be read (the message names it)."""
+
+
+def _record(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CorruptStore(f"{path}: corrupt run record ({exc}); re-run the sweep command to "
+                           "make the run again") from None
+
+
 def _latest_per_overrides(df: pd.DataFrame, store: Path) -> tuple[pd.DataFrame, int]:
     """One run per set of overrides: the newest.
 
@@ -148,7 +163,8 @@ def _latest_per_overrides(df: pd.DataFrame, store: Path) -> tuple[pd.DataFrame, 
     """
     meta = {h: json.loads((store / h / "run.json").read_text(encoding="utf-8"))
             for h in df["config_hash"]}
-    key = df["config_hash"].map(lambda h: "\n".join(sorted(meta[h]["overrides"])))
+    key = df["config_hash"].map(lambda h: "\n".join(sorted(  # sweep.* do not change results
+        o for o in meta[h]["overrides"] if not o.startswith("sweep."))))
     def finished(h: str) -> int:
         done = store / h / "summary.json"
         return (done if done.exists() else store / h / "run.json").stat().st_mtime_ns
@@ -190,3 +206,8 @@ class CollectSweep(Callback):
             return
         df, _ = collect(sweep_dir)
         print(report(df, sweep_dir))
+        failed = int((df["status"] != "ok").sum()) if not df.empty else 0
+        if failed and not OmegaConf.select(config, "sweep.allow_failures", default=False):
+            print(f"parksim: {failed} of {len(df)} runs failed; the tables are written "
+                  f"(sweep.allow_failures=true exits 0)", file=sys.stderr)
+            raise SystemExit(1)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..policy.exit_strategy import BASELINE, STRATEGIES
+from ..scenario.fiscal import LEVELS
 from .collect import collect
 from .store import RUNS
 
@@ -25,13 +26,15 @@ KEPT = {"output": "output_last_year_yi", "value_added": "value_added_last_year_y
         "tax": "tax_last_year_yi", "jobs": "jobs_end"}
 # paired differences against the counterfactual of the same seed and replicate
 CHANGED = {"output_change_yi": "output_last_year_yi", "tax_change_yi": "tax_last_year_yi",
-           "jobs_change": "jobs_end", "net_fiscal_change_yi": "net_fiscal_yi"}
+           "jobs_change": "jobs_end", "net_fiscal_change_yi": "net_fiscal_yi",
+           **{f"tax_{lv}_change_yi": f"tax_{lv}_yi" for lv in LEVELS},
+           "local_tax_change_yi": "local_tax_yi"}
 # indicators summarised per strategy (mean and 90% interval across seeds), in report order
 STAT_COLUMNS = (
     "land_vacated_mu", "land_reused_mu", "output_kept", "value_added_kept", "tax_kept",
     "jobs_kept", "relocated_to_main", "relocated_to_other", "upgraded", "exited",
     "subsidies_paid_yi", "compensation_paid_yi", "net_fiscal_yi", "fiscal_cost_yi",
-    "main_platform_tax_per_mu", "targets_met", *CHANGED,
+    "main_platform_tax_per_mu", "targets_met", *CHANGED, "local_budget_cost_yi",
 )
 
 
@@ -81,11 +84,15 @@ def build(sweep_dir: str | Path) -> Comparison:
         ref = runs.set_index(key).index.map(base[col].to_dict().get) if not base.empty else None
         runs[f"{name}_kept"] = (runs[col].to_numpy() / np.asarray(ref, float)
                                 if ref is not None else np.nan)
+    for col in set(CHANGED.values()) - set(runs.columns):  # runs from before the budgets
+        runs[col] = np.nan
     for name, col in CHANGED.items():
         ref = runs.set_index(key).index.map(base[col].to_dict().get) if not base.empty else None
         runs[name] = (runs[col].to_numpy() - np.asarray(ref, float)
                       if ref is not None else np.nan)
     runs["fiscal_cost_yi"] = runs["subsidies_paid_yi"] + runs["compensation_paid_yi"]
+    # what the policy costs the local (city and county) budgets: minus their balance's change
+    runs["local_budget_cost_yi"] = 0.0 - runs["net_fiscal_change_yi"]
     met_cols = [c for c in runs.columns if c.startswith("met_")]
     if "targets_met" not in runs:  # runs from before outcome and input rows were told apart
         runs["targets_met"] = runs[met_cols].sum(axis=1)
@@ -143,6 +150,7 @@ def build(sweep_dir: str | Path) -> Comparison:
             jobs_end=("jobs", "sum"),
             compensation_paid=("compensation_paid", "sum"),
         ).reset_index()
+        c["county_budget_balance"] = c["county_id"].map(county_balance(dirs[r.config_hash]))
         c.insert(0, "strategy", r.strategy)
         county_rows.append(c)
         if first_seed.get(r.strategy) == r.config_hash:
@@ -153,6 +161,15 @@ def build(sweep_dir: str | Path) -> Comparison:
                 .mean(numeric_only=True).reset_index())
     return Comparison(runs, stats, tsum, counties, pd.concat(fate_rows, ignore_index=True),
                       targets, sweep_dir, failed)
+
+
+def county_balance(run_dir: Path) -> dict[str, float]:
+    """Each county level's budget balance over the run (万元), empty for runs without one."""
+    path = run_dir / "fiscal.parquet"
+    if not path.exists():
+        return {}
+    f = pd.read_parquet(path)
+    return f[f["level"] == "county"].groupby("county_id")["balance"].sum().to_dict()
 
 
 def park_fates(parks: pd.DataFrame) -> pd.DataFrame:

@@ -64,6 +64,25 @@ def analyze(method: str, prob: dict, x: np.ndarray, y: np.ndarray, seed: int,
                          "mu_star_conf": r["mu_star_conf"], "sigma": r["sigma"]})
 
 
+def bar_panels(axes, table: pd.DataFrame, method: str, outputs: list[str]) -> None:
+    """One panel per output on ``axes``: S1 and ST (Sobol) or mu* (Morris), with CIs."""
+    params = list(dict.fromkeys(table["parameter"]))
+    y = np.arange(len(params))
+    for ax, out in zip(axes, outputs, strict=True):
+        t = table[table["output"] == out].set_index("parameter").reindex(params)
+        if method == "sobol":
+            ax.barh(y - 0.2, t["S1"], 0.4, xerr=t["S1_conf"], label="S1 (first order)",
+                    color="#1f77b4", error_kw={"lw": 0.8})
+            ax.barh(y + 0.2, t["ST"], 0.4, xerr=t["ST_conf"], label="ST (total)", color="#ff7f0e",
+                    error_kw={"lw": 0.8})
+        else:
+            ax.barh(y, t["mu_star"], 0.6, xerr=t["mu_star_conf"], label="μ*", color="#1f77b4")
+        ax.set_title(out.split(".")[-1], fontsize=9)
+        ax.axvline(0, color="#999", lw=0.6)
+        ax.grid(axis="x", alpha=0.3)
+        ax.set_yticks(y, params if ax is axes[0] else [], fontsize=8)
+
+
 def bar_figure(table: pd.DataFrame, method: str):
     """One panel per output: first-order and total indices (Sobol) or mu* (Morris), with CIs."""
     import matplotlib
@@ -75,20 +94,7 @@ def bar_figure(table: pd.DataFrame, method: str):
     params = list(dict.fromkeys(table["parameter"]))
     fig, axes = plt.subplots(1, len(outputs), figsize=(2.2 + 2.6 * len(outputs), 0.45 * len(params)
                                                       + 1.6), sharey=True, squeeze=False)
-    y = np.arange(len(params))
-    for ax, out in zip(axes[0], outputs, strict=True):
-        t = table[table["output"] == out].set_index("parameter").loc[params]
-        if method == "sobol":
-            ax.barh(y - 0.2, t["S1"], 0.4, xerr=t["S1_conf"], label="S1 (first order)",
-                    color="#1f77b4", error_kw={"lw": 0.8})
-            ax.barh(y + 0.2, t["ST"], 0.4, xerr=t["ST_conf"], label="ST (total)", color="#ff7f0e",
-                    error_kw={"lw": 0.8})
-        else:
-            ax.barh(y, t["mu_star"], 0.6, xerr=t["mu_star_conf"], label="μ*", color="#1f77b4")
-        ax.set_title(out.split(".")[-1], fontsize=9)
-        ax.axvline(0, color="#999", lw=0.6)
-        ax.grid(axis="x", alpha=0.3)
-    axes[0, 0].set_yticks(y, params, fontsize=8)
+    bar_panels(list(axes[0]), table, method, outputs)
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, fontsize=8, frameon=False, loc="lower center",
                ncols=len(labels), bbox_to_anchor=(0.5, -0.02))

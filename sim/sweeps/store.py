@@ -22,6 +22,7 @@ import yaml
 from omegaconf import DictConfig
 
 from ..config import config_hash
+from ..domain import ConfigError
 from ..runner.io import write_json
 from ..runner.simulation import simulate, write_run
 
@@ -46,6 +47,38 @@ def parse_overrides(overrides: list[str]) -> dict[str, Any]:
     return out
 
 
+CLAIM = "sweep.json"  # which command a sweep directory belongs to
+
+
+def claim_sweep_dir(sweep_dir: Path, overrides: list[str]) -> None:
+    """Make ``sweep_dir`` the directory of the sweep of ``overrides``, or refuse.
+
+    A sweep directory holds one command's runs (resumed by the same command, with any
+    launcher): another command's runs would mix into its tables. Raises ConfigError naming the
+    directory when it belongs to another command.
+    """
+    from ..config import sweep_id
+
+    me = sweep_id(overrides)
+    path = sweep_dir / CLAIM
+    if path.exists():
+        try:
+            theirs = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            theirs = {}
+        if theirs.get("sweep_id") != me:
+            raise ConfigError(
+                f"hydra.sweep.dir={sweep_dir} holds the runs of another command "
+                f"({' '.join(theirs.get('overrides', [])) or 'unreadable ' + CLAIM}); resume "
+                "it with that command or give a fresh directory")
+        return
+    if (sweep_dir / RUNS).is_dir() and any((sweep_dir / RUNS).iterdir()):
+        return  # a store from before claims: left as it is
+    write_json({"sweep_id": me, "overrides": sorted(
+        a for a in overrides if not a.startswith("-") and not a.lstrip("+~").startswith("hydra")
+        and not a.startswith("sweep."))}, path)
+
+
 def run_in_sweep(cfg: DictConfig, sweep_dir: Path, overrides: list[str],
                  job_num: int | None = None) -> dict:
     """Run one job of a sweep into the run store (or skip it if it is finished)."""
@@ -53,9 +86,10 @@ def run_in_sweep(cfg: DictConfig, sweep_dir: Path, overrides: list[str],
     h = config_hash(cfg)
     final = store / h
     meta = {"config_hash": h, "overrides": list(overrides), "job_num": job_num}
-    if (final / "summary.json").exists():
+    done = finished_summary(final)
+    if done is not None:
         log.info("run %s already finished: skipped", h)
-        return json.loads((final / "summary.json").read_text(encoding="utf-8"))
+        return done
     tmp = store / f".{h}.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
@@ -76,6 +110,23 @@ def run_in_sweep(cfg: DictConfig, sweep_dir: Path, overrides: list[str],
         _publish(tmp, final)
         log.error("run %s failed: %s", h, error)
         return {"status": "failed", "config_hash": h, "error": error}
+
+
+def finished_summary(run_dir: Path) -> dict | None:
+    """The summary of a finished run in the store; None if unfinished or its record is corrupt.
+
+    A corrupt or truncated ``summary.json`` (a disk that filled up, a copy cut short) is
+    reported with its path and removed, so the run is made again.
+    """
+    path = run_dir / "summary.json"
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        log.warning("%s is corrupt: the run is made again", path)
+        path.unlink(missing_ok=True)
+        return None
 
 
 def _publish(tmp: Path, final: Path) -> None:

@@ -26,3 +26,19 @@ def test_compare_refuses_a_bad_directory_and_strategy(tmp_path, capsys):
     with pytest.raises(SystemExit) as e:
         compare.main(["--strategies", "plan", "nope", "--out", str(tmp_path / "x")])
     assert e.value.code == 2 and "exit_strategy=nope: unknown option" in capsys.readouterr().err
+
+
+def test_compare_refuses_to_override_its_own_axes(tmp_path, capsys):
+    """seed=5 or exit_strategy=plan would collapse an axis parksim-compare sweeps: refused in
+    one line naming the option to use."""
+    import pytest
+
+    from sim.cli import compare as compare_cli
+
+    for override, option in (("seed=5", "--seeds"), ("exit_strategy=plan", "--strategies")):
+        with pytest.raises(SystemExit) as e:
+            compare_cli.main(["--out", str(tmp_path / "c"), "scenario=small", override])
+        assert e.value.code == 2
+        err = capsys.readouterr().err.strip()
+        assert err.endswith(f"use {option} instead") and len(err.splitlines()) == 1
+    assert not (tmp_path / "c").exists()

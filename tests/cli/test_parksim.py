@@ -68,7 +68,8 @@ def test_console_script(tmp_path):
     ("exit_strategy.add_parks=[jinhua_etdz_core]", "is a main-platform park"),
     ("exit_strategy=plann", "exit_strategy=plann: unknown option; available: custom, distance, "
                             "lowest_efficiency, none, phased, plan"),
-    ("exit_strategy.deadline=2021Q1", "must not precede the start"),
+    ("exit_strategy.deadline=2021Q1", "deadline 2021Q1 is before start"),
+    ("exit_strategy.vacate_start=2031Q1", "outside the simulated period"),
     ("driver=agent", "driver='agent'"),
     ("seed=x", "seed"),
     ("scenario.firm_scale=0", "scenario.firm_scale=0 is out of range"),
@@ -113,3 +114,18 @@ def test_bad_multirun_input_stops_before_any_run(tmp_path, sweep, fragment):
     if fragment:
         assert p.returncode == 2 and fragment in p.stderr
         assert len(p.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("key", ["hydra.run.dir", "hydra.sweep.dir"])
+def test_a_file_in_the_way_of_the_outputs_is_one_line(tmp_path, key):
+    """An output location under a file: one line naming the path and why, exit 2, nothing
+    run; the file is left as it was."""
+    blocker = tmp_path / "results"
+    blocker.write_text("keep me")
+    args = (["-m", "seed=0,1"] if key == "hydra.sweep.dir" else []) + [
+        "scenario=small", f"{key}={blocker / 'run'}"]
+    p = _run(args, tmp_path)
+    assert p.returncode == 2
+    assert p.stderr.strip() == (f"parksim: config error: {key}={blocker / 'run'}: {blocker} is "
+                                "a file, not a directory")
+    assert blocker.read_text() == "keep me"

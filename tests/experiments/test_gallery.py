@@ -1,8 +1,9 @@
 """The experiment gallery: ``python -m experiments reproduce --quick`` writes every figure,
 its data and its configs, and a second run with the same seeds gives byte-identical CSVs.
 
-The two reproduce runs (side by side, about 3 minutes on 2 cores) are the slowest tests of the
-default suite; they run the real command line, as CI and a new user would.
+The quick reproduce run (about 4 minutes on 2 cores) is the slowest test of the default suite;
+it runs the real command line, as CI and a new user would. The second run (one job, compared
+byte for byte) is marked slow.
 """
 
 from __future__ import annotations
@@ -35,20 +36,17 @@ def _finish(proc: subprocess.Popen) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def quick_runs(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
-    """Every experiment in quick mode on all cores and, at the same time, all but the timing
-    benchmark again with one job: the same seeds must give the same CSVs."""
-    a, b = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
-    procs = (_reproduce(a), _reproduce(b, "--jobs", "1", "--only",
-                                      *[n for n in EXPERIMENTS if n != "scale"]))
-    first, second = (_finish(p) for p in procs)
+def quick_run(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
+    """Every experiment in quick mode on all cores; returns its output, its refit store and
+    the completed process."""
+    a, refits = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("refits")
+    first = _finish(_reproduce(a, "--refits", str(refits)))
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
-    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
-    return a, b, first
+    return a, refits, first
 
 
-def test_every_experiment_writes_figure_data_and_configs(quick_runs):
-    a, _, first = quick_runs
+def test_every_experiment_writes_figure_data_and_configs(quick_run):
+    a, _, first = quick_run
     for name in EXPERIMENTS:
         d = a / name
         for fmt in ("png", "svg"):
@@ -56,19 +54,27 @@ def test_every_experiment_writes_figure_data_and_configs(quick_runs):
             assert fig.exists() and fig.stat().st_size > 5_000, fig
         assert list(d.glob("*.csv")), f"{name}: no data behind the figure"
         if name in SWEEPING:
-            configs = list((d / "configs").glob("*.yaml"))
+            configs = list(d.glob("**/configs/*.yaml"))  # sensitivity: one per design
             assert len(configs) >= 3, f"{name}: resolved configs missing"
         assert name in first.stdout  # the summary names every experiment
     assert (a / "scale" / "outcomes.csv").exists()
     assert "FAILED" not in first.stdout
 
 
-def test_second_run_gives_byte_identical_csvs(quick_runs):
-    a, b, _ = quick_runs
+@pytest.mark.slow
+def test_second_run_gives_byte_identical_csvs(quick_run, tmp_path):
+    """All but the timing benchmark again with one job: the same seeds, the same CSVs. The
+    refit store is the first run's (a refit does not change results; tests/test_refit.py
+    checks refits themselves)."""
+    a, refits, _ = quick_run
+    b = tmp_path / "second"
+    second = _finish(_reproduce(b, "--jobs", "1", "--refits", str(refits),
+                                "--only", *[n for n in EXPERIMENTS if n != "scale"]))
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     compared = 0
     for csv in sorted(b.rglob("*.csv")):
         rel = csv.relative_to(b)
-        if rel.parts[1] == "sweep" or rel.as_posix() in MEASURED_CSV:
+        if "sweep" in rel.parts or rel.as_posix() in MEASURED_CSV:
             continue  # the run store's own tables; wall-time measurements
         other = a / rel
         assert other.exists(), rel

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-from experiments.calibration import load_targets
 from experiments.calibration.cli import start_values
 from experiments.calibration.recovery import recover, shifted
+from sim.calibration import load_targets
 
 #: constants moved by more than their standard error (the rest move by about one)
 CLEAR = ("behavior.asc_move", "behavior.asc_exit", "behavior.asc_upgrade")

@@ -1,4 +1,4 @@
-"""The simulated-method-of-moments estimator (experiments/calibration/smm.py) on moment
+"""The simulated-method-of-moments estimator (sim/calibration/smm.py) on moment
 functions whose answer is known in closed form: it solves m(θ) = target, its sandwich
 covariance is G⁻¹ Ω G⁻ᵀ, and its draws follow that covariance."""
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.calibration import smm
+from sim.calibration import smm
 
 KEYS = ["behavior.asc_move", "behavior.money_coefficient"]
 MOMENTS = ["relocation_rate", "land_price_elasticity"]
@@ -89,3 +89,29 @@ def test_draws_follow_the_covariance_and_keep_log_parameters_positive():
     assert np.allclose(x.mean(axis=0), [-5.0, np.log(6.0)], atol=0.01)
     assert np.allclose(np.cov(x.T), cov, atol=0.004)
     assert d.equals(smm.draws(fit, 20000, seed=1))  # a function of its seed
+
+
+def test_a_non_negative_parameter_stays_in_range_when_its_target_is_out_of_reach():
+    """A refit whose target would need county_line < 0 (the schema's bound) is never asked
+    to run a point below the bound: it stops at 0 and reports the gap it could not close;
+    its draws are truncated at the bound."""
+    keys = ["behavior.county_line"]
+    seen = []
+
+    def evaluate(points):
+        seen.extend(p["behavior.county_line"] for p in points)
+        return [{"same_county_share": 0.7 + 0.05 * p["behavior.county_line"]} for p in points]
+
+    def per_seed(p):
+        return [evaluate([p])[0], {"same_county_share": evaluate([p])[0]["same_county_share"]
+                                   + 0.01}]
+
+    t = pd.DataFrame({"value": [0.6], "tolerance": [0.02], "standard_error": [0.02],
+                      "parameter": keys}, index=pd.Index(["same_county_share"], name="moment"))
+    r = smm.fit(t, {"behavior.county_line": 2.0}, evaluate, per_seed, max_iterations=20,
+                log=lambda s: None)
+    assert min(seen) >= 0.0
+    assert r.estimates["behavior.county_line"] == pytest.approx(0.0, abs=1e-6)
+    assert r.table["gap_over_tolerance"].iloc[0] == pytest.approx(5.0, abs=1e-3)
+    d = smm.draws(r, 2000, seed=3)
+    assert len(d) == 2000 and (d["county_line"] >= 0).all()

@@ -114,13 +114,41 @@ def test_custom_list_is_read(tmp_path, parks):
     ("park_id,deadline\nwuyi_tongqin_fz,2023Q4\n", "line 1: missing column(s) ['start']"),
     ("park_id,start,deadline\nwuyi_tongqin_fz,2022-01,2023Q4\n", "line 2: start='2022-01'"),
     ("park_id,start,deadline,compensation_per_mu\nwuyi_tongqin_fz,2022Q1,2023Q4,-3\n",
-     "line 2: compensation_per_mu=-3 must be >= 0"),
+     "line 2: compensation_per_mu=-3: allowed a finite number >= 0"),
+    ("park_id,start,deadline,compensation_per_mu\nwuyi_tongqin_fz,2022Q1,2023Q4,nan\n",
+     "line 2: compensation_per_mu=nan: allowed a finite number"),
+    ("park_id,start,deadline,compensation_per_mu\nwuyi_tongqin_fz,2022Q1,2023Q4,inf\n",
+     "line 2: compensation_per_mu=inf: allowed a finite number"),
+    ("park_id,start,deadline,compensaton_per_mu\nwuyi_tongqin_fz,2022Q1,2023Q4,40\n",
+     "line 1: unknown column(s) ['compensaton_per_mu']"),
+    ("park_id,start,deadline\nwuyi_tongqin_fz,2022Q1,2023Q4,40\n",
+     "line 2: 4 fields, the header has 3"),
 ])
 def test_custom_list_errors_name_the_line(tmp_path, parks, text, fragment):
     """A bad custom CSV is refused with one message naming its line."""
     with pytest.raises(ConfigError, match=None) as e:
         read_custom_list(_csv(tmp_path, text), parks, PERIOD, 30.0)
     assert fragment in str(e.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_custom_list_in_the_encodings_users_have(tmp_path, parks, encoding):
+    """UTF-8 with or without BOM and GBK/GB18030 (Excel on Chinese Windows) read the same."""
+    text = ("park_id,name_zh,start,deadline,compensation_per_mu\r\n"
+            "wuyi_tongqin_fz,武义铜琴工业功能区,2022Q1,2023Q4,40\r\n")
+    path = tmp_path / "list.csv"
+    path.write_bytes(text.encode(encoding))
+    listed, start, _, comp = read_custom_list(path, parks, PERIOD, 30.0)
+    i = list(parks.ids).index("wuyi_tongqin_fz")
+    assert listed.sum() == 1 and listed[i] and start[i] == 4 and comp[i] == 40.0
+
+
+def test_a_file_in_no_known_encoding_is_refused(tmp_path, parks):
+    """Bytes that are neither UTF-8 nor GB18030: one line naming the file, no traceback."""
+    path = tmp_path / "list.csv"
+    path.write_bytes(b"park_id,start\n\xff\xfe\x00\x81\x30\x81")
+    with pytest.raises(ConfigError, match=r"list.csv: not text in UTF-8 or GB18030/GBK"):
+        read_custom_list(path, parks, PERIOD, 30.0)
 
 
 def test_bad_custom_list_stops_the_cli_before_running(tmp_path):

@@ -219,3 +219,82 @@ def test_copied_data_loads(tmp_path):
     reg = load_registry(d)
     assert len(reg.parks) == len(load_registry().parks)
     assert Path(reg.source_dir) == d
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_registry_tables_in_other_encodings_read_the_same(tmp_path, registry, encoding):
+    """A registry table saved with a BOM or as GB18030 (Excel on Chinese Windows) gives the
+    same registry, names in Chinese included."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    for name in ("parks.csv", "counties.csv"):
+        text = (DATA_DIR / name).read_text(encoding="utf-8")
+        (data / name).write_bytes(text.encode(encoding))
+    other = load_registry(data)
+    pd.testing.assert_frame_equal(other.parks, registry.parks)
+    pd.testing.assert_frame_equal(other.counties, registry.counties)
+
+
+def _edit_cell(d: Path, name: str, row: int, column: str, value: str) -> int:
+    """Set one cell of table ``name`` (a new column: in every row); returns the line reported."""
+    path = d / name
+    with path.open(encoding="utf-8", newline="") as fh:
+        table = list(csv.reader(fh))
+    header = table[0]
+    new = column not in header
+    if new:
+        header.append(column)
+        for r in table[1:]:
+            r.append(value)
+    else:
+        table[row + 1][header.index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(table)
+    if new:
+        return 1  # reported on the header line
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        starts, prev = [], reader.line_num
+        for _ in reader:
+            starts.append(prev + 1)
+            prev = reader.line_num
+    return starts[row]
+
+
+@pytest.mark.parametrize(("name", "row", "column", "value", "message"), [
+    ("counties.csv", 2, "lat", "", "lat: empty; allowed a finite number and >= -90 and <= 90"),
+    ("counties.csv", 4, "lon", "200", "lon: '200'; allowed a finite number and >= -180"),
+    ("counties.csv", 1, "land_price_market_wan_per_mu", "-5", "land_price_market_wan_per_mu: "
+     "'-5'; allowed a finite number and > 0"),
+    ("counties.csv", 1, "land_price_market_wan_per_mu", "", "land_price_market_wan_per_mu: empty"),
+    ("sectors.csv", 3, "tax_rate", "-0.01", "tax_rate: '-0.01'; allowed a finite number and >= 0"),
+    ("sectors.csv", 3, "labour_productivity", "15,000", "labour_productivity: '15,000'; allowed "
+     "a finite number"),
+    ("sectors.csv", 0, "va_ratio", "nan", "va_ratio: 'nan'; allowed a finite number"),
+    ("stages.csv", 1, "count_2020", "36000.5", "count_2020: '36000.5'; allowed a whole number"),
+    ("parks.csv", 10, "synthetic", "yes", "synthetic: 'yes'; allowed true or false"),
+    ("parks.csv", 10, "level", "global", "level: 'global'; allowed one of national"),
+    ("platforms.csv", 2, "high_tier_target", "", "high_tier_target: empty; allowed true or false"),
+    ("policy_targets.csv", 0, "comparison", ">", "comparison: '>'; allowed one of >=, <=, =="),
+    ("parks.csv", 0, "land_in_use", "5", "line 1: unknown column(s) ['land_in_use']"),
+])
+def test_every_column_is_checked(tmp_path, name, row, column, value, message):
+    """Every registry table is checked column by column (type, range, required, known):
+    one error ``file, line N: column: what is allowed``."""
+    d = copy_data(tmp_path)
+    line = _edit_cell(d, name, row, column, value)
+    with pytest.raises(ConfigError) as e:
+        load_registry(d)
+    msg = str(e.value)
+    assert f"{name}, line {line}" in msg and message in msg, msg
+
+
+def test_all_zero_or_negative_shares_are_refused(tmp_path):
+    """Sector shares that are all zero do not sum to one: refused, naming the column."""
+    d = copy_data(tmp_path)
+    n = len(pd.read_csv(d / "sectors.csv"))
+    for i in range(n):
+        _edit_cell(d, "sectors.csv", i, "firm_share", "0")
+    with pytest.raises(ConfigError, match=r"sectors.csv: firm_share sums to 0 over the rows"):
+        load_registry(d)

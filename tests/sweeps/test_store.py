@@ -83,17 +83,36 @@ def test_killed_sweep_resumes_without_overwriting(tmp_path):
 
 
 def test_failing_run_is_recorded_and_sweep_goes_on(tmp_path):
-    """An invalid combination fails alone: recorded with its error and listed at the end."""
+    """A combination that only fails as a combination fails alone: recorded with its error,
+    listed at the end, the table written, and the sweep exits 1 (0 with
+    sweep.allow_failures=true); fail fast stops at it."""
     out = tmp_path / "fail"
-    p = _sweep(out, "exit_strategy.deadline=2021Q1,2024Q4")
-    assert p.returncode == 0, p.stderr[-3000:]
+    # each value is valid with the others' first values (and so passes the check up front);
+    # only the window 2024Q1–2023Q4 fails
+    combo = ("exit_strategy.vacate_start=2021Q3,2024Q1", "exit_strategy.deadline=2025Q4,2023Q4")
+    p = _sweep(out, *combo)
+    assert p.returncode == 1, p.stderr[-3000:]
+    assert "1 of 4 runs failed" in p.stderr
     t = _table(out)
-    assert sorted(t["status"]) == ["failed", "ok"]
+    assert sorted(t["status"]) == ["failed", "ok", "ok", "ok"]
     err = t.loc[t["status"] == "failed", "error"].iloc[0]
-    assert "deadline" in err and "ConfigError" in err
-    assert "1 runs ok, 1 failed" in p.stdout and "failed " in p.stdout
-    again = _sweep(out, "exit_strategy.deadline=2021Q1,2024Q4", "sweep.fail_fast=true")
+    assert "deadline 2023Q4 is before start 2024Q1" in err and "ConfigError" in err
+    assert "3 runs ok, 1 failed" in p.stdout and "failed " in p.stdout
+    allowed = _sweep(out, *combo, "sweep.allow_failures=true")
+    assert allowed.returncode == 0, allowed.stderr[-3000:]
+    again = _sweep(out, *combo, "sweep.fail_fast=true")
     assert again.returncode != 0  # fail fast: the failed run is retried and stops the sweep
+
+
+def test_every_swept_value_is_checked_before_any_job(tmp_path):
+    """A bad value anywhere in a sweep is refused in one line, exit 2, before anything runs."""
+    for args, message in ((("subsidy.relocation_per_mu=5,-1",), "relocation_per_mu=-1"),
+                          (("seed=0,1,x",), "seed=x"),
+                          (("subsidy.relocation_per_mu=5,inf",), "finite")):
+        out = tmp_path / "bad"
+        p = _sweep(out, *args)
+        assert p.returncode == 2 and message in p.stderr, p.stderr[-2000:]
+        assert len(p.stderr.strip().splitlines()) == 1 and not out.exists()
 
 
 def test_replicates_are_independent_and_reproducible(tmp_path):
@@ -139,7 +158,8 @@ def test_stale_runs_of_changed_defaults_are_left_out(tmp_path):
     assert _sweep(out, "seed=0,1").returncode == 0
     old = set(_table(out)["config_hash"])
     # same overrides, different config: emulate a change of defaults with a hidden override
-    p = _sweep(out, "seed=0,1", "behavior.inertia=0.7")
+    # (sweep.shared=true lets this other command into the directory)
+    p = _sweep(out, "seed=0,1", "behavior.inertia=0.7", "sweep.shared=true")
     assert p.returncode == 0
     runs = [d for d in (out / "runs").iterdir() if not d.name.startswith(".")]
     assert len(runs) == 4
@@ -150,3 +170,35 @@ def test_stale_runs_of_changed_defaults_are_left_out(tmp_path):
     t, ts = collect(out, write=False)
     assert len(t) == 2 and not (set(t["config_hash"]) & old)
     assert set(ts["config_hash"]) == set(t["config_hash"])
+
+
+def test_a_corrupt_run_record_is_named_and_made_again(tmp_path):
+    """A truncated summary.json: parksim-collect names it and exits 2; re-running the sweep
+    reports it, makes that run again and leaves the others alone."""
+    out = tmp_path / "corrupt"
+    assert _sweep(out, "seed=0,1").returncode == 0
+    runs = sorted(d for d in (out / "runs").iterdir() if not d.name.startswith("."))
+    keep = (runs[1] / "summary.json").stat().st_mtime_ns
+    bad = runs[0] / "summary.json"
+    bad.write_text(bad.read_text()[:40])
+    p = subprocess.run([sys.executable, "-c", "from sim.cli.collect import main; main()",
+                        str(out)], capture_output=True, text=True)
+    assert p.returncode == 2 and str(bad) in p.stderr and len(p.stderr.strip().splitlines()) == 1
+    again = _sweep(out, "seed=0,1")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "is corrupt: the run is made again" in again.stdout + again.stderr
+    assert json.loads(bad.read_text())["seed"] in (0, 1)
+    assert (runs[1] / "summary.json").stat().st_mtime_ns == keep
+    assert len(_table(out)) == 2
+
+
+def test_a_sweep_directory_belongs_to_one_command(tmp_path):
+    """The same command resumes in its directory with any launcher; another command is
+    refused in one line before it runs, so two sweeps' rows never mix in one table."""
+    out = tmp_path / "mine"
+    assert _sweep(out, "seed=0,1").returncode == 0
+    assert _sweep(out, "seed=0,1", launcher="joblib").returncode == 0
+    other = _sweep(out, "seed=0,1,2")
+    assert other.returncode == 2 and "holds the runs of another command" in other.stderr
+    assert len(other.stderr.strip().splitlines()) == 1
+    assert len(_table(out)) == 2

@@ -19,17 +19,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.config import compose_config, config_hash
-from sim.sweeps.launch import launch
-from sim.sweeps.store import RUNS
-
+from ..config import compose_config, config_hash
+from ..sweeps.launch import launch
+from ..sweeps.store import RUNS
 from .moments import mean_moments, moments_of_run_dir
 
 #: overrides of every calibration run: the counterfactual without an exit list, the start
 #: values of configs/behavior/default.yaml for everything the points do not set, no tables
 #: the moments do not need, and no sweep-level collection (the calibration reads its runs)
 BASE = ["exit_strategy=none", "behavior=default", "output.firms_table=false",
-        "~hydra.callbacks.collect"]
+        "~hydra.callbacks.collect", "sweep.shared=true"]
 
 
 @dataclass

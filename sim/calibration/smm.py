@@ -5,7 +5,10 @@ identification), so the estimate solves ``m(θ) = target``: scipy's ``least_squa
 (trust-region reflective) on the gaps over their tolerances, with a forward-difference
 Jacobian evaluated as one batch of runs. Every evaluation is the mean over the same seeds
 (common random numbers), so the moments are smooth in θ and the differences are not drowned
-in seed noise. Positive parameters are fitted on the log scale.
+in seed noise. Positive parameters are fitted on the log scale; parameters the behaviour
+schema holds non-negative (``sim.behavior.NON_NEGATIVE``) are bounded below by zero, so a refit
+whose target is out of reach stops at the bound and reports its gap instead of leaving the
+schema's range.
 
 Uncertainty (the sandwich of an exactly identified SMM estimator): with G = ∂m/∂θ at the
 estimate, Var θ̂ = G⁻¹ (Σ_target + Σ_sim / S) G⁻ᵀ, where Σ_target holds the targets' standard
@@ -22,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
+
+from ..behavior import NON_NEGATIVE
 
 #: fitted on the log scale (the coefficient is positive)
 LOG_PARAMETERS = ("behavior.money_coefficient",)
@@ -54,6 +59,12 @@ def to_x(values: dict[str, float]) -> np.ndarray:
     return np.array([np.log(v) if k in LOG_PARAMETERS else v for k, v in values.items()])
 
 
+def lower_bounds(keys: list[str]) -> np.ndarray:
+    """The lowest value of each parameter in the fitted scale (−inf when unbounded)."""
+    return np.array([0.0 if k.removeprefix("behavior.") in NON_NEGATIVE
+                     and k not in LOG_PARAMETERS else -np.inf for k in keys])
+
+
 def from_x(x: np.ndarray, keys: list[str]) -> dict[str, float]:
     """Parameter values from the fitted scale."""
     return {k: float(np.exp(v) if k in LOG_PARAMETERS else v)
@@ -75,7 +86,12 @@ def fit(targets: pd.DataFrame, start: dict[str, float],
     tol = targets["tolerance"].to_numpy(float)
     seen: list[tuple[np.ndarray, np.ndarray]] = []  # (x, moments) of every point evaluated
 
+    low = lower_bounds(keys)
+
     def at(xs: list[np.ndarray]) -> np.ndarray:
+        # a parameter below its bound is simulated at the bound (a projection: the optimiser
+        # itself runs unbounded, as bounded trust regions crawl along noisy moments)
+        xs = [np.maximum(x, low) for x in xs]
         out = evaluate([from_x(x, keys) for x in xs])
         rows = np.array([[m[k] for k in moments] for m in out])
         for x, r in zip(xs, rows, strict=True):
@@ -98,7 +114,7 @@ def fit(targets: pd.DataFrame, start: dict[str, float],
         return ((shifted - base) / h[:, None]).T / tol[:, None]
 
     try:
-        sol = least_squares(gaps, to_x(start), jac=jacobian, method="trf",
+        sol = least_squares(gaps, np.maximum(to_x(start), low), jac=jacobian, method="trf",
                             max_nfev=max_iterations)
         message = f"{sol.nfev} iterations: {sol.message}"
     except _Converged:
@@ -137,10 +153,18 @@ def sandwich(g: np.ndarray, target_se: np.ndarray, sims: np.ndarray) -> np.ndarr
 
 
 def draws(result: Fit, n: int, seed: int) -> pd.DataFrame:
-    """``n`` draws of the parameters from the normal approximation of the estimates (in the
-    fitted scale, so log-scale parameters stay positive); one column per ``behavior`` key."""
+    """``n`` draws of the parameters from the normal approximation of the estimates.
+
+    Drawn in the fitted scale, so log-scale parameters stay positive, and truncated at the
+    lower bounds (a draw below one is redrawn); one column per ``behavior`` key.
+    """
     keys = list(result.table["parameter"])
-    x = to_x(result.estimates)[None, :] + np.random.default_rng(seed).multivariate_normal(
-        np.zeros(len(keys)), result.covariance, size=n, method="eigh")
+    rng, low, centre = np.random.default_rng(seed), lower_bounds(keys), to_x(result.estimates)
+    x = np.empty((0, len(keys)))
+    while len(x) < n:
+        d = centre + rng.multivariate_normal(np.zeros(len(keys)), result.covariance,
+                                             size=n, method="eigh")
+        x = np.vstack([x, d[(d >= low).all(axis=1)]])
+    x = x[:n]
     return pd.DataFrame([{k.removeprefix("behavior."): v for k, v in from_x(row, keys).items()}
                          for row in x])

@@ -1,5 +1,6 @@
-"""The calibration's moments: their targets (``sim/data/calibration_targets.csv``) and their
-values in a run.
+"""The calibration's moments: their targets and their values in a run.
+
+The targets are the rows of ``sim/data/calibration_targets.csv``.
 
 A moment of a run is either a yearly rate (events of the year over the mean number of living
 firms at the ends of its quarters, averaged over 2021–2025) or a behaviour reading of the run's
@@ -15,8 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import sim
-from sim.scenario import DATA_DIR
+from ..config import compose_config
+from ..runner.simulation import simulate
+from ..scenario import DATA_DIR
 
 TARGETS_CSV = DATA_DIR / "calibration_targets.csv"
 #: the yearly rates: the timeseries column counted for each rate moment
@@ -85,7 +87,7 @@ def moments_of_run_dir(run_dir: Path) -> dict[str, float]:
 
 def run_moments(overrides: list[str]) -> dict[str, float]:
     """Every moment of one run made in this process with ``overrides``."""
-    r = sim.run(overrides)
+    r = simulate(compose_config(overrides))
     return moments_of(r.summary, r.timeseries)
 
 
