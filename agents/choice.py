@@ -36,7 +36,7 @@ class costs, vacating, policies); between stages the more profitable larger firm
 exit rate halves over the run.)
 
 Profit ``π = margin·revenue − fixed − land-use tax (owners, after class relief) or rent
-(renters) − electricity surcharge``, fixed costs a share of trend revenue. Owners buy land at
+(renters) − electricity surcharge − extra interest by class``, fixed costs a share of trend revenue. Owners buy land at
 the destination's market price; renters rent floor space and can also go where only floor space
 is let (small-and-micro enterprise parks, ``ParkView.renters_only``).
 
@@ -95,6 +95,7 @@ class DeciderRows:
     class_d: np.ndarray  # bool, D class in the last evaluation
     relief: np.ndarray  # share of land-use tax waived by class
     surcharge_cost: np.ndarray  # electricity surcharge, 万元/yr at current output
+    credit_cost: np.ndarray  # extra interest by class (credit policy), 万元/yr at current output
     ladder_gain: np.ndarray  # ladder reward an upgrade would trigger, 万元
     must_leave: np.ndarray  # bool: ordered to clear a park past its deadline (no stay, no upgrade)
     must_rectify: np.ndarray  # bool: consecutive D years: rectify (upgrade) or leave
@@ -168,7 +169,8 @@ def utilities(rows: DeciderRows, dest: np.ndarray, correction: np.ndarray, parks
     h = p.horizon_years
     fixed = p.fixed_cost_share * rows.size
     costs_here = profit_costs(rows, parks, here)
-    profit_here = rows.margin * rows.revenue - fixed - costs_here - rows.surcharge_cost
+    profit_here = (rows.margin * rows.revenue - fixed - costs_here - rows.surcharge_cost
+                   - rows.credit_cost)
     vacating = parks.vacating[here]
     liq = liquidation(rows, parks)
     hold = holding(rows, parks)
@@ -182,7 +184,8 @@ def utilities(rows: DeciderRows, dest: np.ndarray, correction: np.ndarray, parks
 
     step = np.exp(p.upgrade_gain * p.upgrade_gain_decay ** rows.upgrades)
     profit_up = (rows.margin * rows.revenue * step - fixed - costs_here
-                 - rows.surcharge_cost * (1.0 - p.upgrade_energy_cut) * step)
+                 - rows.surcharge_cost * (1.0 - p.upgrade_energy_cut) * step
+                 - rows.credit_cost * step)
     net_cost = (p.upgrade_cost_share * rows.revenue * (1.0 - parks.upgrade_subsidy_share[here])
                 - rows.ladder_gain)
     u[:, UPGRADE] = p.asc_upgrade + beta * (h * profit_up + hold - net_cost)
@@ -243,7 +246,7 @@ def _relocation(rows: DeciderRows, dest: np.ndarray, correction: np.ndarray, par
     Separable into per-firm coefficients times per-destination attributes plus the park-only
     table, so each (n, J) cell is a few gathers and multiply-adds:
 
-    u = asc_move + β·H·(margin·revenue·e^{prem_d − prem_h} − fixed − cost_d − surcharge)
+    u = asc_move + β·H·(margin·revenue·e^{prem_d − prem_h} − fixed − cost_d − surcharge − credit)
         − β·(moving_fixed + moving_per_mu·land + owner·(price_d − resale_d)·land − liquidation
         − subsidy_h·land·eligible_d) + pair_sector[home, sector, d] + correction
     """
@@ -252,7 +255,8 @@ def _relocation(rows: DeciderRows, dest: np.ndarray, correction: np.ndarray, par
     terms = destination_terms(parks, p)
     n_parks, n_sectors = parks.sector_share.shape
 
-    const = p.asc_move + beta * (h * (-fixed - rows.surcharge_cost) - p.moving_cost_fixed
+    const = p.asc_move + beta * (h * (-fixed - rows.surcharge_cost - rows.credit_cost)
+                                 - p.moving_cost_fixed
                                  - p.moving_cost_per_mu * land + liq)
     c_revenue = beta * h * rows.margin * rows.revenue * np.exp(-parks.premium[here])
     c_tax = -beta * h * land * (1.0 - rows.relief) * owner

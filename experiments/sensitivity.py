@@ -40,7 +40,7 @@ DESIGNS = (
      ["calibration.refit=true"], ["calibration.mode=smoke", "hydra.sweeper.n=1"]),
 )
 #: --quick checks that the pipeline runs: small scenario, the smallest designs and, for the
-#: refitted one, smoke-mode refits (one seed, two iterations): about a minute per point
+#: refitted one, smoke-mode refits (one seed, one iteration): about 15 s per point
 QUICK = ["scenario=small", "hydra.sweeper.n=2"]
 #: Saltelli base sample of the refitted design (each point is a refit: about a minute at city
 #: scale), against the sweeper's n for the levers

@@ -26,7 +26,7 @@ from omegaconf import OmegaConf
 
 from agents.choice import ChoiceParams
 
-from .domain import LADDER_STEPS, ConfigError, check_keys, check_range
+from .domain import LADDER_STEPS, MAX_LOG_SPREAD, ConfigError, check_keys, check_range
 from .scenario import DATA_DIR
 from .scenario.text import read_text
 
@@ -152,6 +152,7 @@ def validate(cfg: Any, registry: Any = None) -> None:
 def _check(cfg: Any, b: Any) -> None:
     check_range(cfg, "behavior.money_coefficient", 0, lo_open=True)
     check_range(cfg, "behavior.inertia", 0, 1)
+    check_range(cfg, "behavior.main_platform_premium", -MAX_LOG_SPREAD, MAX_LOG_SPREAD)
     if b.inertia >= 1:
         raise ConfigError("behavior.inertia=1 means no firm ever decides: allowed 0 <= inertia < 1")
     check_range(cfg, "behavior.horizon_years", 0, lo_open=True)
@@ -166,7 +167,9 @@ def _check(cfg: Any, b: Any) -> None:
     check_keys(cfg, "behavior.ladder_revenue_min", LADDER_STEPS, exact=True)
     for k in LADDER_STEPS:
         check_range(cfg, f"behavior.ladder_hazard.{k}", 0, 1)
-        check_range(cfg, f"behavior.ladder_revenue_min.{k}", 0)
+        # the above-size step's threshold is the scale the scenario draws revenues on
+        check_range(cfg, f"behavior.ladder_revenue_min.{k}", 0,
+                    lo_open=k == "micro_to_above_size")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from . import behavior
 from .behavior import Behavior
 from .config import check_config
 from .domain import Period, period_of
-from .policy import evaluation, exit_strategy, land, subsidy
+from .policy import credit, evaluation, exit_strategy, land, subsidy
+from .policy.credit import CreditPolicy
 from .policy.evaluation import EvaluationRules
 from .policy.exit_strategy import ExitSchedule
 from .policy.land import LandPolicy
@@ -39,6 +40,7 @@ class ModelParams:
     land: LandPolicy
     subsidy: SubsidyPolicy
     evaluation: EvaluationRules
+    credit: CreditPolicy
     exit_schedule: ExitSchedule
     streams: Streams  # the run's keyed random streams (common random numbers)
 
@@ -67,6 +69,7 @@ def build_params(cfg: Any, world: World) -> ModelParams:
         land=land.build(cfg, world),
         subsidy=subsidy.build(cfg, world),
         evaluation=evaluation.build(cfg, world),
+        credit=credit.build(cfg, world),
         exit_schedule=exit_strategy.build(cfg, world),
         streams=Streams(int(cfg.seed), int(cfg.replicate)),
     )

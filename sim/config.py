@@ -22,7 +22,7 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
 from . import behavior
-from .domain import ConfigError, check_choice, check_range, non_finite, period_of
+from .domain import ConfigError, check_choice, check_elements, check_range, non_finite, period_of
 from .policy import POLICIES
 from .scenario import DATA_DIR, REQUIRED_COLUMNS, Registry, load_registry
 from .scenario import config as scenario_config
@@ -70,9 +70,9 @@ CALIBRATION_MODES = {
     "full": {"overrides": [], "seeds": [1000, 1001], "max_iterations": 10},
     "quick": {"overrides": ["scenario=small"], "seeds": [1000, 1001, 1002, 1003],
               "max_iterations": 6},
-    # a check that the pipeline runs (the gallery's --quick): one seed, two iterations; its
+    # a check that the pipeline runs (the gallery's --quick): one seed, one iteration; its
     # refits are not converged and the indices computed on them are not for reading
-    "smoke": {"overrides": ["scenario=small"], "seeds": [1000], "max_iterations": 2},
+    "smoke": {"overrides": ["scenario=small"], "seeds": [1000], "max_iterations": 1},
 }
 
 
@@ -251,6 +251,7 @@ def validate(cfg: Any, registry: Registry | None = None) -> None:
         raise ConfigError(f"unknown config key(s) {extra}; allowed top-level keys: "
                           f"{', '.join(sorted(known))}")
     check_schema(cfg, ParksimConfig(), "")
+    check_elements(cfg)
     tree = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else cfg
     bad = non_finite({k: v for k, v in tree.items() if k != "hydra"})
     if bad:

@@ -28,6 +28,11 @@ B_CLASS, C_CLASS, D_CLASS = (CLASSES.index(c) for c in ("B", "C", "D"))
 NEVER = (2**63 - 1) // 4  # step marker of an event that never happens (parks not on an exit list)
 
 YI = 1e4  # 1 亿元 = 10,000 万元 (money is kept in 万元)
+#: widest log-scale shift or spread accepted (config shifts, table sigmas): a factor of e² ≈
+#: 7.4, beyond the 5.7× land productivity gap between main platforms and average land (data
+#: notes §1); wider values overflow the draws (estimate: a bound of the schema, not a
+#: behavioural parameter)
+MAX_LOG_SPREAD = 2.0
 MU_PER_M2 = 1.0 / 666.667  # 1 mu = 666.667 m²
 
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
@@ -165,3 +170,25 @@ def check_choice(cfg: Any, key: str, allowed: Iterable[str]) -> None:
     v = node_at(cfg, key)
     if v not in allowed:
         raise ConfigError(f"{key}={v!r}: allowed {list(allowed)}")
+
+
+def check_elements(node: Any, where: str = "") -> None:
+    """Lists and mappings typed with scalar elements hold scalars at every depth.
+
+    OmegaConf checks the type of a typed container's scalar elements but lets a nested list
+    through (``scenario.redraw_above_threshold=[[1,2]]``).
+    """
+    from omegaconf import DictConfig, ListConfig, OmegaConf  # config nodes; a leaf otherwise
+
+    if not isinstance(node, (DictConfig, ListConfig)):
+        return
+    scalar = node._metadata.element_type in (float, int, str, bool)
+    items = node.items_ex(resolve=False) if isinstance(node, DictConfig) else enumerate(node)
+    for key, value in items:
+        full = (f"{where.rstrip('.')}[{key}]" if isinstance(node, ListConfig)
+                else f"{where}{key}")
+        if scalar and isinstance(value, (DictConfig, ListConfig)):
+            kind = node._metadata.element_type.__name__
+            raise ConfigError(f"{full}: allowed a {kind}, not {type(value).__name__.lower()[:-6]}"
+                              f" {OmegaConf.to_container(value)}")
+        check_elements(value, full if isinstance(node, ListConfig) else f"{full}.")

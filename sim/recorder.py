@@ -26,7 +26,7 @@ TIMESERIES_COLUMNS = (
     "entered", "exited",
     "relocated_in", "relocated_out", "upgraded", "promoted", "tax_per_mu", "va_per_mu",
     "subsidies_paid", *(f"subsidy_{k}" for k in SUBSIDY_KINDS), "compensation_paid",
-    "tax_local", "net_fiscal",
+    "tax_local", "net_fiscal", "credit_extra_interest",
 )
 
 
@@ -124,6 +124,9 @@ class Recorder:
             "value_added": np.bincount(park, weights=q * s.va_ratio[sec], minlength=P),
             "tax": np.bincount(park, weights=q * s.tax_rate[sec] * f.tax_eff[alive], minlength=P),
             "jobs": np.bincount(park, weights=f.jobs[alive], minlength=P),
+            # interest paid over the base rate by class (credit policy; to banks, not budgets)
+            "credit_extra_interest": np.bincount(
+                park, weights=m.params.credit.cost(f.cls[alive], q), minlength=P),
         }
 
     def collect(self, step: int) -> None:

@@ -7,11 +7,12 @@ each batch (parksim's command line has already checked keys, types and every swe
 option) and leaves the rest to the launch, which still composes every job before running it.
 Jobs that ask for ``calibration.refit=true`` get their refits made first, one at a time
 (:func:`sim.calibration.refit.prepare`), so that parallel jobs find them instead of making
-them side by side.
+them side by side. A run that fails under ``sweep.fail_fast=true`` stops the sweep with its one
+line (:class:`sim.sweeps.store.SweepStopped`) and exit status 1.
 """
 
 from dataclasses import dataclass, field
-from typing import Dict, Optional, Sequence
+from typing import Any, Dict, Optional, Sequence
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.config_store import ConfigStore
@@ -29,6 +30,19 @@ ConfigStore.instance().store(group="hydra/sweeper", name="parksim_basic",
 
 
 class ParksimBasicSweeper(BasicSweeper):
+    def setup(self, **kwargs: Any) -> None:
+        from sim.sweeps.store import stop_if_stopped
+
+        super().setup(**kwargs)
+        launch = self.launcher.launch
+
+        def launch_and_check(job_overrides: Sequence[Sequence[str]], initial_job_idx: int):
+            results = launch(job_overrides, initial_job_idx=initial_job_idx)
+            stop_if_stopped(results)
+            return results
+
+        self.launcher.launch = launch_and_check
+
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
         from sim.calibration.refit import prepare
 

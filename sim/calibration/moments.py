@@ -76,7 +76,8 @@ def moments_of(summary: dict, timeseries: pd.DataFrame) -> dict[str, float]:
     rates = annual_rates(timeseries).groupby("moment")["value"].mean()
     ind = summary["indicators"]
     return {**{k: float(v) for k, v in rates.items()},
-            **{k: float(ind[k]) for k in SUMMARY_MOMENTS}}
+            # a run without relocations has no same-county share (null): NaN, not a number
+            **{k: float("nan") if ind[k] is None else float(ind[k]) for k in SUMMARY_MOMENTS}}
 
 
 def moments_of_run_dir(run_dir: Path) -> dict[str, float]:

@@ -93,6 +93,7 @@ def decider_rows(m: Any, rows: np.ndarray) -> K.DeciderRows:
         size=f.scale[rows] * np.exp(f.trend[rows]), revenue=rev, margin=s.margin[sec],
         upgrades=f.upgrades[rows], renter=f.renter[rows], class_d=f.cls[rows] == D_CLASS,
         relief=f.relief[rows], surcharge_cost=f.surcharge_rate[rows] * kwh / 1e4,
+        credit_cost=m.params.credit.cost(f.cls[rows], rev),
         ladder_gain=gain, must_leave=leave, must_rectify=rectify,
         exit_shift=b.choice.money_coefficient * f.outside[rows],
     )

@@ -17,6 +17,8 @@ config group       module                            what it feeds the model and
                                                      ``surcharge_rate``, ``class_d``,
                                                      ``must_rectify``; parks that attract
                                                      entrants
+``credit``         :mod:`sim.policy.credit`          firm term ``credit_cost`` (extra interest by
+                                                     class)
 ``exit_strategy``  :mod:`sim.policy.exit_strategy`   the exit list, its schedule and clearance
                                                      (firm term ``must_leave``); park terms
                                                      ``vacating``, ``compensation``,
@@ -33,9 +35,9 @@ A new group is a new module here, listed in :data:`POLICIES`, with its YAML file
 ``configs/<group>/`` and a default in ``configs/config.yaml``; see docs/ARCHITECTURE.md.
 """
 
-from . import evaluation, exit_strategy, land, subsidy
+from . import credit, evaluation, exit_strategy, land, subsidy
 
 #: the policy groups, in the order they are validated and built
-POLICIES = (land, subsidy, evaluation, exit_strategy)
+POLICIES = (land, subsidy, evaluation, credit, exit_strategy)
 
-__all__ = ["POLICIES", "evaluation", "exit_strategy", "land", "subsidy"]
+__all__ = ["POLICIES", "credit", "evaluation", "exit_strategy", "land", "subsidy"]

@@ -124,7 +124,7 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
         "totals": totals,
         "ladder_promotions": ladder,
         "exit_list_firms": exit_list_fates(parks_df, events, n_initial),
-        "indicators": {k: round(v, 6) for k, v in indicators.items()},
+        "indicators": {k: None if v is None else round(v, 6) for k, v in indicators.items()},
         "targets_met": outcomes_met(card),
         "scorecard": card,
     }
@@ -132,10 +132,13 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
                      rec.classes_table(), fiscal)
 
 
-def same_county_share(moves: pd.DataFrame, parks: pd.DataFrame) -> float:
-    """Share of the relocations that stay within their county (NaN without relocations)."""
+def same_county_share(moves: pd.DataFrame, parks: pd.DataFrame) -> float | None:
+    """Share of the relocations that stay within their county.
+
+    None without relocations (a share of nothing, written as JSON null).
+    """
     if moves.empty:
-        return float("nan")
+        return None
     county = dict(zip(parks["park_id"], parks["county_id"], strict=True))
     return float((moves["from_park"].map(county) == moves["to_park"].map(county)).mean())
 

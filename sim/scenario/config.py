@@ -9,14 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..domain import ROLES, STAGES, ConfigError, check_keys, check_range
+from ..domain import MAX_LOG_SPREAD, ROLES, STAGES, ConfigError, check_keys, check_range
 
 GROUP = "scenario"
 DISPERSION_KEYS = ("tax_rate", "energy", "emission", "rd", "productivity")
-#: widest log-scale shift or spread accepted: a factor of e² ≈ 7.4, beyond the 5.7× land
-#: productivity gap between main platforms and average land (data notes §1); wider values
-#: overflow the draw (estimate: a bound of the schema, not a behavioural parameter)
-MAX_LOG_SPREAD = 2.0
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..domain import ROLES, ConfigError
+from ..domain import MAX_LOG_SPREAD, ROLES, ConfigError
 
 KINDS = ("id", "text", "float", "int", "bool", "list")
 #: a county or county-level city (shares no revenue with the city level) or a district
@@ -50,6 +50,7 @@ TEXT, NOTE = Column(), Column(required=False)
 SHARE = Column("float", 0, 1)
 NONNEG = Column("float", 0)
 POSITIVE = Column("float", 0, lo_open=True)
+SPREAD = Column("float", 0, MAX_LOG_SPREAD)  # the sigma of a log-normal draw
 LAT, LON = Column("float", -90, 90), Column("float", -180, 180)
 DOCS = {"source": NOTE, "note": NOTE}
 NAMES = {"name_zh": TEXT, "name_en": TEXT}
@@ -82,8 +83,8 @@ TABLES: dict[str, dict[str, Column]] = {
         "productivity_drift": Column("float", -1, 1), **DOCS},
     "stages.csv": {
         "stage_id": Column("id"), **NAMES, "count_2020": Column("int", 0),
-        "revenue_median_wan": POSITIVE, "revenue_sigma": NONNEG, "land_median_mu": POSITIVE,
-        "land_sigma": NONNEG, **DOCS},
+        "revenue_median_wan": POSITIVE, "revenue_sigma": SPREAD, "land_median_mu": POSITIVE,
+        "land_sigma": SPREAD, **DOCS},
     "policy_targets.csv": {
         "target_id": Column("id"), "description_en": TEXT, "description_zh": TEXT,
         "policy_value": Column("float"), "unit": TEXT,

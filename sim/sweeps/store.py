@@ -14,11 +14,13 @@ import json
 import logging
 import os
 import shutil
+import sys
 import traceback
 from pathlib import Path
 from typing import Any
 
 import yaml
+from hydra.errors import CompactHydraException
 from omegaconf import DictConfig
 
 from ..config import config_hash
@@ -79,6 +81,25 @@ def claim_sweep_dir(sweep_dir: Path, overrides: list[str]) -> None:
         and not a.startswith("sweep."))}, path)
 
 
+class SweepStopped(CompactHydraException):
+    """A run failed under ``sweep.fail_fast=true``: the sweep stops with its one line.
+
+    A compact Hydra exception: no traceback; the sweepers exit with status 1.
+    """
+
+
+def stop_if_stopped(results: list[Any]) -> None:
+    """Exit with status 1 and the one line of the first job stopped by ``sweep.fail_fast``.
+
+    ``results`` are a launch's Hydra job returns; a failed job holds its exception.
+    """
+    for r in results:
+        exc = getattr(r, "_return_value", None)
+        if isinstance(exc, SweepStopped):
+            print(str(exc), file=sys.stderr)
+            sys.exit(1)
+
+
 def run_in_sweep(cfg: DictConfig, sweep_dir: Path, overrides: list[str],
                  job_num: int | None = None) -> dict:
     """Run one job of a sweep into the run store (or skip it if it is finished)."""
@@ -102,9 +123,10 @@ def run_in_sweep(cfg: DictConfig, sweep_dir: Path, overrides: list[str],
         return result.summary
     except Exception as exc:  # a failing run is recorded and the sweep goes on
         shutil.rmtree(tmp, ignore_errors=True)
-        if cfg.sweep.fail_fast:
-            raise
         error = f"{type(exc).__name__}: {exc}"
+        if cfg.sweep.fail_fast:
+            raise SweepStopped(f"parksim: run {h} ({' '.join(overrides)}) failed, the sweep "
+                               f"stops (sweep.fail_fast=true): {error}") from None
         write_json({**meta, "status": "failed", "error": error,
                     "traceback": traceback.format_exc()}, tmp / "run.json")
         _publish(tmp, final)

@@ -81,7 +81,8 @@ def deciders(park=(0,), class_d=(False,), land=(5.0,), renter=(False,), upgrades
         land=np.array(land, dtype=float), size=np.full(n, SIZE), revenue=np.full(n, SIZE),
         margin=np.full(n, 0.08), upgrades=np.array(upgrades, dtype=np.int64),
         renter=np.array(renter, dtype=bool), class_d=np.array(class_d, dtype=bool),
-        relief=np.zeros(n), surcharge_cost=np.full(n, 2.0), ladder_gain=np.zeros(n),
+        relief=np.zeros(n), surcharge_cost=np.full(n, 2.0),
+        credit_cost=np.zeros(n), ladder_gain=np.zeros(n),
         must_leave=np.zeros(n, dtype=bool), must_rectify=np.zeros(n, dtype=bool),
         exit_shift=np.zeros(n),
     )
@@ -260,3 +261,17 @@ def test_price_elasticity_scales_with_the_money_coefficient(lam):
     assert owners < e < 0  # the renter dilutes it
     small = price_elasticity(deciders(), pv, base_params(money_coefficient=lam / 100))
     assert 50 < owners / small < 150
+
+
+def test_credit_cost_is_a_yearly_cost_of_staying_upgrading_and_moving_not_of_exiting():
+    """Extra interest by class (credit policy) lowers stay, upgrade (by the grown revenue) and
+    every destination by β·H·cost; exit is unchanged, so a dearer class leaves more."""
+    params, view, credit = base_params(), park_view(), 6.6
+    _, u0, _ = probs(deciders(park=(3,)), DEST, view, params)
+    _, u1, _ = probs(deciders(park=(3,), credit_cost=np.array([credit])), DEST, view, params)
+    step = np.exp(params.upgrade_gain)
+    np.testing.assert_allclose(u0[0, STAY] - u1[0, STAY], BETA * H * credit, rtol=1e-12)
+    np.testing.assert_allclose(u0[0, UPGRADE] - u1[0, UPGRADE], BETA * H * credit * step,
+                               rtol=1e-12)
+    np.testing.assert_allclose(u0[0, 3:] - u1[0, 3:], BETA * H * credit, rtol=1e-12)
+    assert u0[0, EXIT] == u1[0, EXIT]

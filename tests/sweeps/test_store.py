@@ -101,7 +101,11 @@ def test_failing_run_is_recorded_and_sweep_goes_on(tmp_path):
     allowed = _sweep(out, *combo, "sweep.allow_failures=true")
     assert allowed.returncode == 0, allowed.stderr[-3000:]
     again = _sweep(out, *combo, "sweep.fail_fast=true")
-    assert again.returncode != 0  # fail fast: the failed run is retried and stops the sweep
+    # fail fast: the failed run is retried and stops the sweep, with its one line
+    assert again.returncode == 1, again.stderr[-3000:]
+    lines = [ln for ln in again.stderr.splitlines() if ln.strip()]
+    assert "Traceback" not in again.stderr and len(lines) == 1, again.stderr[-3000:]
+    assert "sweep stops (sweep.fail_fast=true)" in lines[0] and "before start 2024Q1" in lines[0]
 
 
 def test_every_swept_value_is_checked_before_any_job(tmp_path):
