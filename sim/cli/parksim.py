@@ -126,8 +126,8 @@ def _task(cfg: DictConfig) -> dict:
 def main() -> None:
     """``parksim``: check the overrides, then hand over to Hydra (one run or a multirun)."""
     register_configs()
-    mark_launcher()
     argv = sys.argv[1:] = expand_replicates(sys.argv[1:])
+    mark_launcher(sweep=bool({"-m", "--multirun"} & set(argv)))
     checked = _user_overrides(argv)
     outputs = output_dirs(argv)
     try:
