@@ -3,5 +3,6 @@
 from .enterprise import Enterprise
 from .government import Government
 from .park import Park, Platform
+from .town import Town
 
-__all__ = ["Enterprise", "Government", "Park", "Platform"]
+__all__ = ["Enterprise", "Government", "Park", "Platform", "Town"]

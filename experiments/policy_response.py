@@ -24,6 +24,9 @@ from .gallery import Context, multiruns, save_figure, save_table
 
 TITLE = "Policy response: each lever between two levels, paired by common random numbers"
 QUICK = ["scenario=small", "replicate=range(2)"]  # --quick: a pipeline check, not for reading
+#: --quick sweeps these levers only (a numeric key, a quarter, a group option: every kind of
+#: level the pipeline handles); tests/policy/test_effects.py checks every lever's direction
+QUICK_LEVERS = ("relocation subsidy", "vacating deadline", "credit by class")
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,11 @@ LEVERS = (
     Lever("credit by class", "credit", "flat", "by_class", "exited", +1, NO_RANGE,
           "interest spread by evaluation class (差别化信贷: A −0.5 … D +2 points on loans of a "
           "third of revenue) against none; outcome: exits"),
+    Lever("fiscal sharing", "fiscal", "none", "origin_share",
+          "score_exit_list_land_vacated_share", +1, NO_RANGE,
+          "no sharing against the origin keeping half a relocated firm's county-level tax for "
+          "6 years (财预〔2015〕92号 terms); towns that lose less clear their parks faster "
+          "after the deadline (fiscal.resistance); outcome: share of exit-list land vacated"),
 )
 
 
@@ -141,9 +149,10 @@ def figure(resp: pd.DataFrame, where: str) -> plt.Figure:
 
 
 def run(ctx: Context) -> None:
-    sweeps = [[f"{lv.key}={lv.low},{lv.high}", *(QUICK if ctx.quick else [])] for lv in LEVERS]
+    levers = tuple(lv for lv in LEVERS if lv.lever in QUICK_LEVERS) if ctx.quick else LEVERS
+    sweeps = [[f"{lv.key}={lv.low},{lv.high}", *(QUICK if ctx.quick else [])] for lv in levers]
     table, _ = multiruns(ctx, sweeps)
-    resp = responses(table)
+    resp = responses(table, levers)
     save_table(resp, ctx, "responses.csv")
     where = "small scenario, 2 replicates" if ctx.quick else "city scale, 10 replicates"
     save_figure(figure(resp, where), ctx)

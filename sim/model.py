@@ -2,7 +2,7 @@
 
 Each quarter walks :attr:`ParkConsolidationModel.PHASES` in order, each phase a named, timed
 method (``model.phase_seconds``) that calls its module in ``sim/phases`` or its policy:
-``government`` (vacating schedule, yearly land quota), ``evaluation`` (yearly per-mu classes),
+``government`` (yearly land quota; towns set the pace of clearing their parks), ``evaluation`` (yearly per-mu classes),
 ``productivity``, ``decisions`` (stay / upgrade / exit / relocate, capacity enforced),
 ``entry`` (targeted attraction), ``promotion`` (the enterprise ladder) and ``collect``.
 ``model.decision_seconds`` splits decisions into inputs, the choice kernel alone, capacity
@@ -23,7 +23,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from agents import Enterprise, Government, Park, Platform
+from agents import Enterprise, Government, Park, Platform, Town
 
 from .build import ModelParams, build_inputs
 from .config import compose_config
@@ -105,6 +105,10 @@ class ParkConsolidationModel(mesa.Model):
         park_agents = [Park(self, i) for i in range(self.parks.n)]
         for k in range(self.parks.platform_ids.size):
             Platform(self, k, [a for a in park_agents if self.parks.platform[a.index] == k])
+        fiscal = params.fiscal
+        for j, p in enumerate(fiscal.town_park):
+            j_all = self.parks.platform_ids.size + j
+            Town(self, int(p), fiscal.ids[j_all], bool(fiscal.synthetic[j_all]))
         self.enterprises_built = False
         if params.driver == "agents":
             self._build_enterprises()
@@ -131,6 +135,9 @@ class ParkConsolidationModel(mesa.Model):
         self.quota_added = np.zeros(parks.n)
         self.reused_added = np.zeros(parks.n)  # capacity re-released from vacated land
         self.vacated_pending = np.zeros(parks.county_ids.size)  # by county, not yet re-used
+        # share of a cleared park's remaining firms ordered out each quarter past its deadline:
+        # the strategy's pace, times its town's cooperation (Town agents, sim/policy/fiscal.py)
+        self.clearance = np.full(parks.n, p.exit_schedule.clearance_per_quarter)
 
     # ------------------------------------------------------------------ Mesa-facing helpers
     def _build_enterprises(self) -> None:
@@ -181,6 +188,8 @@ class ParkConsolidationModel(mesa.Model):
     # ------------------------------------------------------------------ phases
     def _government(self) -> None:
         self.agents_by_type[Government].do("act")
+        if Town in self.agents_by_type:
+            self.agents_by_type[Town].do("act")
 
     def _evaluation(self, first: bool = False) -> None:
         """Yearly per-mu evaluation in the evaluation quarter (and once before the start)."""

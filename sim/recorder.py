@@ -14,19 +14,21 @@ import numpy as np
 import pandas as pd
 
 from .domain import CLASSES, NEVER, ROLES, STAGES
-from .scenario.fiscal import fiscal_table
+from .policy.fiscal import FLOWS, jurisdiction_table, quarter_flows
+from .scenario.fiscal import LEVELS, fiscal_table
 
 EVENT_KINDS = ("relocation", "exit", "entry", "upgrade", "promotion")
 SUBSIDY_KINDS = ("relocation", "upgrade", "ladder", "attraction")
 COUNTERS = ("entered", "exited", "relocated_in", "relocated_out", "upgraded", "promoted",
-            "land_vacated_mu", "compensation_paid") + tuple(f"subsidy_{k}" for k in SUBSIDY_KINDS)
+            "land_vacated_mu", "compensation_paid", "land_revenue") + tuple(
+                f"subsidy_{k}" for k in SUBSIDY_KINDS)
 TIMESERIES_COLUMNS = (
     "quarter", "step", "year", "role", "firms", "output", "value_added", "tax", "jobs",
     "land_in_use_mu", "capacity_mu", "new_land_mu", "land_reused_mu", "land_vacated_mu",
     "entered", "exited",
     "relocated_in", "relocated_out", "upgraded", "promoted", "tax_per_mu", "va_per_mu",
     "subsidies_paid", *(f"subsidy_{k}" for k in SUBSIDY_KINDS), "compensation_paid",
-    "tax_local", "net_fiscal", "credit_extra_interest",
+    "tax_local", "net_fiscal", "land_revenue", "credit_extra_interest",
 )
 
 
@@ -76,9 +78,14 @@ class Recorder:
                             np.full(n, -1) if detail is None else np.asarray(detail).copy()))
 
     def add_money(self, kind: str, park: np.ndarray, amount: np.ndarray) -> None:
-        """Book a payment (万元) of ``kind`` (a subsidy kind or 'compensation') by park."""
+        """Book a payment (万元) of ``kind`` by park.
+
+        ``kind`` is a subsidy kind, 'compensation' (paid by the park's county) or
+        'land_revenue' (paid to the county for land sold in the park).
+        """
         if len(park):
-            key = "compensation_paid" if kind == "compensation" else f"subsidy_{kind}"
+            key = {"compensation": "compensation_paid", "land_revenue": "land_revenue"}.get(
+                kind, f"subsidy_{kind}")
             self.counters[key] += np.bincount(park, weights=amount, minlength=self.model.parks.n)
 
     def add_vacated(self, park: np.ndarray, land: np.ndarray) -> None:
@@ -129,11 +136,24 @@ class Recorder:
                 park, weights=m.params.credit.cost(f.cls[alive], q), minlength=P),
         }
 
+    def fiscal_flows(self, step: int) -> dict[str, np.ndarray]:
+        """The quarter's county-level tax per park after the sharing rule (:data:`FLOWS`)."""
+        m = self.model
+        f, s = m.firms, m.sectors
+        alive = np.flatnonzero(f.alive)
+        park = f.park[alive]
+        county_share = m.world.sharing.by_level[:, LEVELS.index("county")]
+        part = (f.revenue[alive] / 4.0 * s.tax_rate[f.sector[alive]] * f.tax_eff[alive]
+                * county_share[m.parks.county[park]])
+        return quarter_flows(m.params.fiscal, part, park, f.shared_from[alive],
+                             f.shared_until[alive] > step)
+
     def collect(self, step: int) -> None:
         """Close quarter ``step``: per-park figures, and one timeseries row per role."""
         m = self.model
         pf = self.park_figures()
         pf["tax_local"] = pf["tax"] * m.world.sharing.local_share[m.parks.county]
+        pf.update(self.fiscal_flows(step))
         pf["land_in_use_mu"] = m.land_in_use.copy()
         pf["capacity_mu"] = m.capacity.copy()
         pf["new_land_mu"] = m.quota_added.copy()
@@ -194,7 +214,11 @@ class Recorder:
         return pd.concat(self.class_rows, ignore_index=True)
 
     def fiscal_table(self) -> pd.DataFrame:
-        """Budgets per year, county and level of government (``fiscal.parquet``)."""
+        """Tax per year, county and level of government, as collected (``fiscal.parquet``).
+
+        On each county's territory, before the sharing rule moves county-level tax between
+        budgets (:meth:`jurisdictions_table`).
+        """
         m = self.model
         quarters = self.park_quarters[1:]
         C = m.parks.county_ids.size
@@ -207,6 +231,20 @@ class Recorder:
         subsidies = sum(by_county(f"subsidy_{k}") for k in SUBSIDY_KINDS)
         return fiscal_table(m.world.sharing, m.parks.county_ids, years, by_county("tax"),
                             subsidies, by_county("compensation_paid"))
+
+    def jurisdictions_table(self) -> pd.DataFrame:
+        """Budgets per year of the city, counties, platforms and towns (``jurisdictions``)."""
+        m = self.model
+        quarters = self.park_quarters[1:]
+        years = np.array([int(m.params.period.label(t)[:4]) for t in range(len(quarters))])
+
+        def stack(key: str) -> np.ndarray:
+            return np.array([q[key] for q in quarters]).reshape(len(quarters), m.parks.n)
+
+        q = {k: stack(k) for k in ("tax", *FLOWS, "land_revenue")}
+        q["subsidies"] = sum(stack(f"subsidy_{k}") for k in SUBSIDY_KINDS)
+        q["compensation"] = stack("compensation_paid")
+        return jurisdiction_table(m.params.fiscal, m.world.sharing, m.parks, years, q)
 
     def parks_table(self) -> pd.DataFrame:
         """Final state per park, with its last-year totals and whole-run flows."""
@@ -238,6 +276,9 @@ class Recorder:
             "tax_last_year": sum(q["tax"] for q in recent) * 4 / n_year
             if n_year else last["tax"] * 4,
             "jobs": last["jobs"],
+            # the pace of clearing past the deadline in the last quarter: the strategy's, times
+            # the town's cooperation under the fiscal sharing rule
+            "clearance_per_quarter": m.clearance.copy(),
         })
         for k, v in flows.items():
             df[k] = v if len(self.park_quarters) > 1 else 0.0

@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> None:
     write_csv(comp.runs, out / "comparison.csv")
     write_csv(comp.stats, out / "strategies.csv")
     write_csv(comp.counties, out / "counties.csv")
+    write_csv(comp.towns, out / "towns.csv")
     report = write_report(comp, out, lang=a.lang)
     elapsed = time.perf_counter() - t0
     print(f"parksim-compare: {len(comp.runs)} runs ({comp.runs['strategy'].nunique()} strategies)"

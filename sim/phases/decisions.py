@@ -58,11 +58,11 @@ def orders(m: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Ordered out: in a park past its vacating deadline, drawn at the clearance rate. Ordered to
     rectify or leave: in class D for consecutive years, in the quarter of the evaluation.
     """
-    f, sched = m.firms, m.params.exit_schedule
+    f = m.firms
     leave = m.past_deadline[f.park[rows]]
     if leave.any():
         u = m.params.streams.uniform("clearance", m.t, f.id[rows])
-        leave &= u < sched.clearance_per_quarter
+        leave &= u < m.clearance[f.park[rows]]
     rectify = np.zeros(rows.size, dtype=bool)
     if m.evaluated_now:
         rectify = m.params.evaluation.rectify_order(f.cls[rows], f.d_years[rows])
@@ -195,6 +195,11 @@ def apply_decisions(m: Any, rows: np.ndarray, action: np.ndarray, target: np.nda
         m.land_in_use += np.bincount(dest, weights=land, minlength=P)
         ok = vac[origin] & view.subsidy_eligible[dest]
         rec.add_money("relocation", dest[ok], view.relocation_subsidy[origin[ok]] * land[ok])
+        owner = ~f.renter[mv]  # owners buy their new plot from the destination county
+        rec.add_money("land_revenue", dest[owner], m.parks.land_price[dest[owner]] * land[owner])
+        opens = m.params.fiscal.shares_moves(origin, dest)
+        f.shared_from[mv[opens]] = origin[opens]
+        f.shared_until[mv[opens]] = t + m.params.fiscal.quarters
         rec.event("relocation", f.id[mv], origin, dest)
         f.park[mv] = dest
         update_revenue_rows(m, mv)

@@ -53,6 +53,9 @@ def run(m: Any) -> None:
     p.evaluation.set_costs(f, rows)
     m.recorder.add_money("attraction", cols["park"],
                          subsidy.attraction_paid(cols["land"], m.is_main[cols["park"]]))
+    owner = ~cols["renter"]
+    m.recorder.add_money("land_revenue", cols["park"][owner],
+                         parks.land_price[cols["park"][owner]] * cols["land"][owner])
     m.recorder.event("entry", cols["id"], np.full(rows.size, -1), cols["park"])
     if m.enterprises_built:
         for r in rows:

@@ -24,6 +24,10 @@ config group       module                            what it feeds the model and
                                                      ``vacating``, ``compensation``,
                                                      ``late_compensation`` (and renters'),
                                                      ``relocation_subsidy``; closed listed parks
+``fiscal``         :mod:`sim.policy.fiscal`          budgets below the county (platforms, towns),
+                                                     the sharing rule (relocated firms' origin
+                                                     shares, platform-town key) and the towns'
+                                                     cooperation with clearing (clearance pace)
 =================  ================================  ============================================
 
 Every module has the same parts: ``GROUP`` (the config group's name), ``Config`` (its
@@ -35,9 +39,9 @@ A new group is a new module here, listed in :data:`POLICIES`, with its YAML file
 ``configs/<group>/`` and a default in ``configs/config.yaml``; see docs/ARCHITECTURE.md.
 """
 
-from . import credit, evaluation, exit_strategy, land, subsidy
+from . import credit, evaluation, exit_strategy, fiscal, land, subsidy
 
 #: the policy groups, in the order they are validated and built
-POLICIES = (land, subsidy, evaluation, credit, exit_strategy)
+POLICIES = (land, subsidy, evaluation, credit, exit_strategy, fiscal)
 
-__all__ = ["POLICIES", "credit", "evaluation", "exit_strategy", "land", "subsidy"]
+__all__ = ["POLICIES", "credit", "evaluation", "exit_strategy", "fiscal", "land", "subsidy"]

@@ -29,7 +29,7 @@ from .fonts import font_face_css  # noqa: E402
 from .inputs import RunInfo, run_info  # noqa: E402
 from .labels import LANGS, labels_for, strategy_description, strategy_name  # noqa: E402
 from .maps import fig_fates  # noqa: E402
-from .tables import county_table, main_tables, targets_table  # noqa: E402
+from .tables import county_table, main_tables, targets_table, town_table  # noqa: E402
 
 __all__ = ["FIGURES", "LANGS", "answer", "fig_tradeoff", "figure_style", "render",
            "strategy_name", "write_figures", "write_report"]
@@ -121,6 +121,7 @@ def render(comp: Comparison, figures: dict[str, Path], lang: str = "en",
         subtitle=t["subtitle"].format(period=period),
         answer=answer(comp, lang), main=main_tables(comp, lang), figures=figs,
         county=county_table(comp, lang, info.firm_scale), targets=targets_table(comp, lang),
+        towns=town_table(comp, lang, info.firm_scale),
         failed=failed, howto=lab["howto"], strategies=strategies,
         info={"scenario": f"{info.scenario} (firm_scale={info.firm_scale:g})",
               "period": period,

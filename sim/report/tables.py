@@ -119,6 +119,45 @@ def county_table(comp: Comparison, lang: str, scale: float) -> dict[str, Any]:
             "total": row(t["total"], None)}
 
 
+#: towns shown in the report's town table (all of them are in towns.csv)
+TOP_TOWNS = 12
+
+
+def town_table(comp: Comparison, lang: str, scale: float) -> dict[str, Any]:
+    """The towns whose budgets the strategies change most, against none.
+
+    Each strategy's cell gives the change of the town's budget balance over the run against
+    no exits (亿元 at the city's scale) and, below it, what the fiscal sharing rule brought in
+    net under that strategy. Rows: the :data:`TOP_TOWNS` towns with the largest loss under
+    any strategy, largest first; synthetic towns (of synthetic parks) are marked.
+
+    Returns:
+        The strategies (column heads) and the rows; empty rows without town budgets.
+    """
+    t = labels_for(lang)["text"]
+    w = comp.towns.copy()
+    strategies = [s for s in comp.stats["strategy"].astype(str) if s != BASELINE]
+    if w.empty or BASELINE not in set(w["strategy"].astype(str)):
+        return {"strategies": [strategy_name(s, lang) for s in strategies], "rows": []}
+    w["strategy"] = w["strategy"].astype(str)
+    bal = w.pivot_table(index="jurisdiction_id", columns="strategy", values="balance")
+    net = w.assign(net=w["shared_in"] - w["shared_out"]).pivot_table(
+        index="jurisdiction_id", columns="strategy", values="net")
+    change = bal[[s for s in strategies if s in bal]].sub(bal[BASELINE], axis=0)
+    worst = change.min(axis=1).sort_values().index[:TOP_TOWNS]
+    info = w.drop_duplicates("jurisdiction_id").set_index("jurisdiction_id")
+    rows = []
+    for j in worst:
+        label = str(j).removeprefix("town_") + (" *" if bool(info.at[j, "synthetic"]) else "")
+        cells = [{"change": fmt(change.at[j, s] / 1e4 / scale, "yi") if s in change else "–",
+                  "shared": t["town_shared"].format(
+                      net=fmt(net.at[j, s] / 1e4 / scale, "yi") if s in net else "–")}
+                 for s in strategies]
+        rows.append({"label": label, "county": str(info.at[j, "county_id"]),
+                     "base": fmt(bal.at[j, BASELINE] / 1e4 / scale, "yi"), "cells": cells})
+    return {"strategies": [strategy_name(s, lang) for s in strategies], "rows": rows}
+
+
 def targets_table(comp: Comparison, lang: str) -> dict[str, Any]:
     """Share of seeds meeting each scorecard target, targets as rows, strategies as columns."""
     lab = labels_for(lang)

@@ -20,5 +20,6 @@ class RunResult:
     firms: pd.DataFrame
     events: pd.DataFrame
     classes: pd.DataFrame
-    fiscal: pd.DataFrame  # budgets per year, county and level of government
+    fiscal: pd.DataFrame  # tax per year, county and level of government, as collected
+    jurisdictions: pd.DataFrame  # budgets per year of city, counties, platforms and towns
     model: Any = field(default=None, repr=False)  # the ParkConsolidationModel, if kept

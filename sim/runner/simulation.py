@@ -70,6 +70,7 @@ def write_run(result: RunResult, out_dir: str | Path, figures: bool = True,
         write_parquet(result.events, out / "events.parquet"),
         write_parquet(result.classes, out / "classes.parquet"),
         write_parquet(result.fiscal, out / "fiscal.parquet"),
+        write_parquet(result.jurisdictions, out / "jurisdictions.parquet"),
     ]
     if csv:
         written.append(write_csv(result.timeseries, out / "timeseries.csv"))

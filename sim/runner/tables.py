@@ -102,6 +102,7 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
            for lv in LEVELS},
         "local_tax_yi": float(flows["tax_local"].sum() / YI / scale),
         "net_fiscal_yi": float(flows["net_fiscal"].sum() / YI / scale),
+        "land_revenue_yi": float(flows["land_revenue"].sum() / YI / scale),
         # behaviour read off the run: where movers go, and how location choice answers to
         # the land price (the kernel's elasticity in the last quarter's view, land owners)
         "same_county_share": same_county_share(moves, parks_df),
@@ -129,7 +130,7 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
         "scorecard": card,
     }
     return RunResult(resolved, summary, ts, parks_df, plat, firms, events,
-                     rec.classes_table(), fiscal)
+                     rec.classes_table(), fiscal, rec.jurisdictions_table())
 
 
 def same_county_share(moves: pd.DataFrame, parks: pd.DataFrame) -> float | None:

@@ -24,6 +24,9 @@ FIRM_COLUMNS: dict[str, type] = {
     "upgrades": np.int64, "entered": np.int64, "left": np.int64, "origin": np.int64,
     "revenue": np.float64, "relief": np.float64, "surcharge_rate": np.float64,
     "renter": bool, "trend": np.float64, "outside": np.float64,
+    # fiscal sharing: the park whose budgets share the firm's tax (-1: none) and until which
+    # step (sim/policy/fiscal.py)
+    "shared_from": np.int64, "shared_until": np.int64,
 }
 
 
@@ -222,5 +225,6 @@ def draw_firms(rng: np.random.Generator, park: np.ndarray, stage: np.ndarray, pa
         "left": np.full(n, -1, dtype=np.int64), "origin": park.astype(np.int64), "revenue": rev,
         "relief": np.zeros(n), "surcharge_rate": np.zeros(n),
         "renter": (stage <= MICRO) & (land < fd.renter_max_land_mu), "trend": np.zeros(n),
-        "outside": np.zeros(n),
+        "outside": np.zeros(n), "shared_from": np.full(n, -1, dtype=np.int64),
+        "shared_until": np.full(n, -1, dtype=np.int64),
     }

@@ -6,7 +6,8 @@ or by the user) into the comparison tables behind ``report.html``:
 * ``comparison.csv`` — one row per strategy and seed, outcomes relative to ``none`` (same seed);
 * per-strategy statistics (mean and 90% interval across seeds) with the Pareto-efficient
   strategies on land vacated against output and jobs kept;
-* city totals over time per strategy, a per-county table, and every park's fate per strategy.
+* city totals over time per strategy, a per-county table (the county's budgets: county,
+  platforms and towns), a per-town budget table, and every park's fate per strategy.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Comparison:
     stats: pd.DataFrame  # one row per strategy: mean, p05, p95 of STAT_COLUMNS; pareto flags
     timeseries: pd.DataFrame  # strategy × quarter: mean, p05, p95 of city totals
     counties: pd.DataFrame  # strategy × county: mean over seeds
+    towns: pd.DataFrame  # strategy × town: its budget over the run, mean over seeds
     fates: pd.DataFrame  # strategy × park: fate and last-year output (first seed)
     targets: pd.DataFrame  # strategy × scorecard target: share of seeds meeting it
     sweep_dir: Path
@@ -138,7 +140,7 @@ def build(sweep_dir: str | Path) -> Comparison:
     tsum.columns = [f"{c}_{q}" for q, c in tsum.columns]
     tsum = tsum.reset_index()
 
-    county_rows, fate_rows = [], []
+    county_rows, town_rows, fate_rows = [], [], []
     first_seed = runs.groupby("strategy", observed=True)["config_hash"].first()
     for r in runs.itertuples():
         p = pd.read_parquet(dirs[r.config_hash] / "parks.parquet")
@@ -150,26 +152,51 @@ def build(sweep_dir: str | Path) -> Comparison:
             jobs_end=("jobs", "sum"),
             compensation_paid=("compensation_paid", "sum"),
         ).reset_index()
-        c["county_budget_balance"] = c["county_id"].map(county_balance(dirs[r.config_hash]))
+        balance, towns = budgets(dirs[r.config_hash])
+        c["county_budget_balance"] = c["county_id"].map(balance)
         c.insert(0, "strategy", r.strategy)
         county_rows.append(c)
+        towns.insert(0, "strategy", r.strategy)
+        town_rows.append(towns)
         if first_seed.get(r.strategy) == r.config_hash:
             fates = park_fates(p)
             fates.insert(0, "strategy", r.strategy)
             fate_rows.append(fates)
     counties = (pd.concat(county_rows).groupby(["strategy", "county_id"], observed=True)
                 .mean(numeric_only=True).reset_index())
-    return Comparison(runs, stats, tsum, counties, pd.concat(fate_rows, ignore_index=True),
-                      targets, sweep_dir, failed)
+    towns = pd.concat(town_rows, ignore_index=True)
+    if not towns.empty:
+        towns = (towns.groupby(["strategy", "jurisdiction_id", "county_id", "synthetic"],
+                               observed=True).mean(numeric_only=True).reset_index())
+    return Comparison(runs, stats, tsum, counties, towns,
+                      pd.concat(fate_rows, ignore_index=True), targets, sweep_dir, failed)
 
 
-def county_balance(run_dir: Path) -> dict[str, float]:
-    """Each county level's budget balance over the run (万元), empty for runs without one."""
-    path = run_dir / "fiscal.parquet"
+TOWN_COLUMNS = ("received", "shared_in", "shared_out", "balance")
+
+
+def budgets(run_dir: Path) -> tuple[dict[str, float], pd.DataFrame]:
+    """A run's budgets over the whole run (万元): each county's, and each town's.
+
+    A county's is the consolidated balance of its own budget and those of the platforms and
+    towns inside it (``jurisdictions.parquet``; runs from before it: the county level's
+    balance of ``fiscal.parquet``; empty for runs with neither). Towns: one row each with
+    what it received, shared in and out by the sharing rule, and its balance.
+    """
+    path = run_dir / "jurisdictions.parquet"
+    empty = pd.DataFrame(columns=["jurisdiction_id", "county_id", "synthetic", *TOWN_COLUMNS])
     if not path.exists():
-        return {}
-    f = pd.read_parquet(path)
-    return f[f["level"] == "county"].groupby("county_id")["balance"].sum().to_dict()
+        old = run_dir / "fiscal.parquet"
+        if not old.exists():
+            return {}, empty
+        f = pd.read_parquet(old)
+        return f[f["level"] == "county"].groupby("county_id")["balance"].sum().to_dict(), empty
+    j = pd.read_parquet(path)
+    inside = j[j["kind"].isin(["county", "platform", "town"]) & j["county_id"].notna()]
+    towns = (j[j["kind"] == "town"]
+             .groupby(["jurisdiction_id", "county_id", "synthetic"], as_index=False)
+             [list(TOWN_COLUMNS)].sum())
+    return inside.groupby("county_id")["balance"].sum().to_dict(), towns
 
 
 def park_fates(parks: pd.DataFrame) -> pd.DataFrame:

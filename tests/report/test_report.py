@@ -217,3 +217,16 @@ def test_report_in_the_browser(lang, out_dir, zh_dir):
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1300, 4000)
     assert len(data) > 200_000, "the screenshot looks empty"
+
+
+def test_town_section_shows_the_towns_that_lose_most(out_dir, comp):
+    """The per-town fiscal section: towns of listed parks lose budget against none, and the
+    counties' balances are the consolidated ones (county, platforms, towns)."""
+    page = _parse(out_dir / "report.html")
+    w = comp.towns.assign(strategy=comp.towns["strategy"].astype(str))
+    bal = w.pivot_table(index="jurisdiction_id", columns="strategy", values="balance")
+    change = (bal[["plan", "phased"]].sub(bal["none"], axis=0)).min(axis=1)
+    assert change.min() < 0  # some town's budget falls under an exit strategy
+    worst = change.idxmin().removeprefix("town_")
+    assert worst in page.text["towns"]  # the worst first, by its park's id
+    assert (out_dir / "towns.csv").is_file()
