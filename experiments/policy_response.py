@@ -78,6 +78,11 @@ LEVERS = (
     Lever("credit by class", "credit", "flat", "by_class", "exited", +1, NO_RANGE,
           "interest spread by evaluation class (差别化信贷: A −0.5 … D +2 points on loans of a "
           "third of revenue) against none; outcome: exits"),
+    Lever("differentiated town evaluation", "evaluation.attraction_targets_outside_main",
+          "true", "false", "main_platform_output_share", +1, NO_RANGE,
+          "towns hosting parks outside the main platforms keep industrial attraction targets "
+          "(they compete for entrants and pay the attraction incentive) against none (policy "
+          "§三(十)); outcome: the main platforms' share of output in 2025"),
     Lever("fiscal sharing", "fiscal", "none", "origin_share",
           "score_exit_list_land_vacated_share", +1, NO_RANGE,
           "no sharing against the origin keeping half a relocated firm's county-level tax for "

@@ -52,7 +52,7 @@ def run(m: Any) -> None:
     np.add.at(m.land_in_use, cols["park"], cols["land"])
     p.evaluation.set_costs(f, rows)
     m.recorder.add_money("attraction", cols["park"],
-                         subsidy.attraction_paid(cols["land"], m.is_main[cols["park"]]))
+                         subsidy.attraction_paid(cols["land"], m.entry_eligible[cols["park"]]))
     owner = ~cols["renter"]
     m.recorder.add_money("land_revenue", cols["park"][owner],
                          parks.land_price[cols["park"][owner]] * cols["land"][owner])

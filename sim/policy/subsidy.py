@@ -8,7 +8,8 @@ Feeds the model (a :class:`SubsidyPolicy`):
 * **the default relocation subsidy per mu** of exit strategies that set none;
 * **ladder rewards** per step of 个转企 → 小升规 → 规改股 → 股上市 (§三(七)): the promotion
   hazard and the upgrade utility read them;
-* **the attraction incentive per mu** (§三(九)): entry responds to it, main platforms pay it.
+* **the attraction incentive per mu** (§三(九)): entry responds to it; the parks with
+  attraction targets pay it (the main platforms; towns only where they keep targets).
 """
 
 from __future__ import annotations
@@ -60,9 +61,13 @@ class SubsidyPolicy:
         return {"upgrade_subsidy_share": np.full(parks.n, self.upgrade_cost_share),
                 "subsidy_eligible": parks.is_main | (not self.relocation_to_main_only)}
 
-    def attraction_paid(self, land: np.ndarray, on_main: np.ndarray) -> np.ndarray:
-        """Attraction incentive (万元) paid for entrants' ``land``, on main platforms only."""
-        return self.attraction_per_mu * land * on_main
+    def attraction_paid(self, land: np.ndarray, attracting: np.ndarray) -> np.ndarray:
+        """Attraction incentive (万元) paid for entrants' ``land`` where parks attract.
+
+        ``attracting``: whether each entrant's park has attraction targets (the main
+        platforms, and towns only where ``evaluation.attraction_targets_outside_main``).
+        """
+        return self.attraction_per_mu * land * attracting
 
 
 def build(cfg: Any, world: World) -> SubsidyPolicy:

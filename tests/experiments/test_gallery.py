@@ -2,8 +2,10 @@
 its data and its configs, and a second run with the same seeds gives byte-identical CSVs.
 
 The quick reproduce run (about 4 minutes on 2 cores) is the slowest test of the default suite;
-it runs the real command line, as CI and a new user would. The second run (one job, compared
-byte for byte) is marked slow.
+it runs the real command line, as CI and a new user would, for every experiment but the
+sensitivity one (its refitted design alone takes 2.5 minutes of smoke refits; its pipeline is
+tested end to end in tests/sweeps/test_sensitivity.py and tests/test_refit.py, and its quick
+gallery run is marked slow). The second run (one job, compared byte for byte) is marked slow.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from sim.sweeps.launch import count_jobs
 
 ROOT = Path(__file__).resolve().parents[2]
 SWEEPING = [n for n in EXPERIMENTS if (ROOT / "configs" / "experiment" / f"{n}.yaml").exists()]
+SLOW = ("sensitivity",)  # quick-run in the slow test below
+DEFAULT = [n for n in EXPERIMENTS if n not in SLOW]
 
 
 def _reproduce(out: Path, *args: str) -> subprocess.Popen:
@@ -40,14 +44,13 @@ def quick_run(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess
     """Every experiment in quick mode on all cores; returns its output, its refit store and
     the completed process."""
     a, refits = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("refits")
-    first = _finish(_reproduce(a, "--refits", str(refits)))
+    first = _finish(_reproduce(a, "--refits", str(refits), "--only", *DEFAULT))
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     return a, refits, first
 
 
-def test_every_experiment_writes_figure_data_and_configs(quick_run):
-    a, _, first = quick_run
-    for name in EXPERIMENTS:
+def _check_written(a: Path, names: list[str], first: subprocess.CompletedProcess) -> None:
+    for name in names:
         d = a / name
         for fmt in ("png", "svg"):
             fig = d / f"figure.{fmt}"
@@ -57,8 +60,21 @@ def test_every_experiment_writes_figure_data_and_configs(quick_run):
             configs = list(d.glob("**/configs/*.yaml"))  # sensitivity: one per design
             assert len(configs) >= 3, f"{name}: resolved configs missing"
         assert name in first.stdout  # the summary names every experiment
-    assert (a / "scale" / "outcomes.csv").exists()
     assert "FAILED" not in first.stdout
+
+
+def test_every_experiment_writes_figure_data_and_configs(quick_run):
+    a, _, first = quick_run
+    _check_written(a, DEFAULT, first)
+    assert (a / "scale" / "outcomes.csv").exists()
+
+
+@pytest.mark.slow
+def test_sensitivity_experiment_quick(tmp_path):
+    """The experiment left out of the default quick run, quick, with its refitted design."""
+    proc = _finish(_reproduce(tmp_path, "--only", *SLOW))
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    _check_written(tmp_path, list(SLOW), proc)
 
 
 @pytest.mark.slow
@@ -69,7 +85,7 @@ def test_second_run_gives_byte_identical_csvs(quick_run, tmp_path):
     a, refits, _ = quick_run
     b = tmp_path / "second"
     second = _finish(_reproduce(b, "--jobs", "1", "--refits", str(refits),
-                                "--only", *[n for n in EXPERIMENTS if n != "scale"]))
+                                "--only", *[n for n in DEFAULT if n != "scale"]))
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     compared = 0
     for csv in sorted(b.rglob("*.csv")):
@@ -80,7 +96,7 @@ def test_second_run_gives_byte_identical_csvs(quick_run, tmp_path):
         assert other.exists(), rel
         assert filecmp.cmp(csv, other, shallow=False), f"{rel} differs between two runs"
         compared += 1
-    assert compared >= 2 * (len(EXPERIMENTS) - 1)
+    assert compared >= 2 * (len(DEFAULT) - 1)
 
 
 def test_unknown_experiment_is_a_clear_error(tmp_path):

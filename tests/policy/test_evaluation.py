@@ -231,3 +231,21 @@ def test_class_costs_disabled():
                                          np.array([1.0, 2.0, 3.0, 4.0, 5.0]))
     assert np.all(relief == 0.0) and np.all(surcharge == 0.0)
     np.testing.assert_allclose(tax, 0.8 * np.array([1.0, 2.0, 3.0, 4.0, 5.0]))
+
+
+def test_towns_without_attraction_targets_neither_attract_nor_pay():
+    """Differentiated evaluation of towns (policy §三(十)): by default only main-platform parks
+    take entrants and pay the attraction incentive; with targets kept outside them, towns'
+    parks attract and pay too."""
+    import sim
+
+    base = ["scenario=small", "output.firms_table=false", "time.end=2022Q4"]
+    for keep, outside in (("false", False), ("true", True)):
+        r = sim.run([*base, f"evaluation.attraction_targets_outside_main={keep}"])
+        p = r.parks.set_index("park_id")
+        other = p["role"] != "main_platform"
+        entries = r.events[r.events["event"] == "entry"]
+        into_other = entries["to_park"].map(other).sum()
+        assert (into_other > 0) == outside, (keep, into_other)
+        assert (p.loc[other, "subsidy_attraction"].sum() > 0) == outside, keep
+        assert p.loc[~other, "subsidy_attraction"].sum() > 0
