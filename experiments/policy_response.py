@@ -83,6 +83,10 @@ LEVERS = (
           "towns hosting parks outside the main platforms keep industrial attraction targets "
           "(they compete for entrants and pay the attraction incentive) against none (policy "
           "§三(十)); outcome: the main platforms' share of output in 2025"),
+    Lever("urban conversion", "urban", "none", "convert", "exited", +1, NO_RANGE,
+          "urban-transition parks only closed to new firms against converted to urban use "
+          "(notice 2022Q1, deadline 2023Q4, a tenth of the urban land value as compensation); "
+          "outcome: exits (their firms leave; most are small and close rather than move)"),
     Lever("fiscal sharing", "fiscal", "none", "origin_share",
           "score_exit_list_land_vacated_share", +1, NO_RANGE,
           "no sharing against the origin keeping half a relocated firm's county-level tax for "

@@ -19,13 +19,14 @@ from . import behavior
 from .behavior import Behavior
 from .config import check_config
 from .domain import Period, period_of
-from .policy import credit, evaluation, exit_strategy, fiscal, land, subsidy
+from .policy import credit, evaluation, exit_strategy, fiscal, land, subsidy, urban
 from .policy.credit import CreditPolicy
 from .policy.evaluation import EvaluationRules
 from .policy.exit_strategy import ExitSchedule
 from .policy.fiscal import FiscalRules
 from .policy.land import LandPolicy
 from .policy.subsidy import SubsidyPolicy
+from .policy.urban import Conversion
 from .scenario import World, build_world
 from .streams import Streams
 
@@ -43,6 +44,7 @@ class ModelParams:
     evaluation: EvaluationRules
     credit: CreditPolicy
     exit_schedule: ExitSchedule
+    urban: Conversion
     fiscal: FiscalRules
     streams: Streams  # the run's keyed random streams (common random numbers)
 
@@ -73,6 +75,7 @@ def build_params(cfg: Any, world: World) -> ModelParams:
         evaluation=evaluation.build(cfg, world),
         credit=credit.build(cfg, world),
         exit_schedule=exit_strategy.build(cfg, world),
+        urban=urban.build(cfg, world),
         fiscal=fiscal.build(cfg, world),
         streams=Streams(int(cfg.seed), int(cfg.replicate)),
     )

@@ -49,6 +49,8 @@ class ScorecardConfig:
     signature_share_min: float = 0.15
     high_tier_output_yi: float = 1000.0
     high_tier_tax_yi: float = 100.0
+    national_output_per_km2_yi: float = 15.0
+    national_tax_yi: float = 5.0
 
 
 @dataclass

@@ -138,6 +138,7 @@ class ParkConsolidationModel(mesa.Model):
         # share of a cleared park's remaining firms ordered out each quarter past its deadline:
         # the strategy's pace, times its town's cooperation (Town agents, sim/policy/fiscal.py)
         self.clearance = np.full(parks.n, p.exit_schedule.clearance_per_quarter)
+        self.converting = np.zeros(parks.n, dtype=bool)  # on notice of urban conversion
 
     # ------------------------------------------------------------------ Mesa-facing helpers
     def _build_enterprises(self) -> None:

@@ -20,12 +20,12 @@ from .scenario.fiscal import LEVELS, fiscal_table
 EVENT_KINDS = ("relocation", "exit", "entry", "upgrade", "promotion")
 SUBSIDY_KINDS = ("relocation", "upgrade", "ladder", "attraction")
 COUNTERS = ("entered", "exited", "relocated_in", "relocated_out", "upgraded", "promoted",
-            "land_vacated_mu", "compensation_paid", "land_revenue") + tuple(
+            "land_vacated_mu", "land_converted_mu", "compensation_paid", "land_revenue") + tuple(
                 f"subsidy_{k}" for k in SUBSIDY_KINDS)
 TIMESERIES_COLUMNS = (
     "quarter", "step", "year", "role", "firms", "output", "value_added", "tax", "jobs",
     "land_in_use_mu", "capacity_mu", "new_land_mu", "land_reused_mu", "land_vacated_mu",
-    "entered", "exited",
+    "land_converted_mu", "entered", "exited",
     "relocated_in", "relocated_out", "upgraded", "promoted", "tax_per_mu", "va_per_mu",
     "subsidies_paid", *(f"subsidy_{k}" for k in SUBSIDY_KINDS), "compensation_paid",
     "tax_local", "net_fiscal", "land_revenue", "credit_extra_interest",
@@ -94,6 +94,13 @@ class Recorder:
             self.counters["land_vacated_mu"] += np.bincount(park, weights=land,
                                                             minlength=self.model.parks.n)
             self.land_vacated_total += float(land.sum())
+
+    def add_converted(self, park: np.ndarray, land: np.ndarray, value_per_mu: float) -> None:
+        """Book ``land`` (mu) converted to urban use in parks ``park``, sold at the value."""
+        if len(park):
+            self.counters["land_converted_mu"] += np.bincount(park, weights=land,
+                                                              minlength=self.model.parks.n)
+            self.add_money("land_revenue", park, value_per_mu * land)
 
     def record_classes(self, t: int, rows: np.ndarray) -> None:
         """ABCD class counts by role for the evaluation held at step ``t``."""
@@ -265,6 +272,7 @@ class Recorder:
             "platform_id": np.r_[parks.platform_ids, None][parks.platform],
             "level": parks.level, "synthetic": parks.synthetic, "lat": parks.lat,
             "lon": parks.lon, "exit_listed": sched.listed,
+            "converting": m.params.urban.converting,
             "vacate_start": labels(sched.start), "deadline": labels(sched.deadline),
             "firms_start": self.park_quarters[0]["firms"].astype(int),
             "firms": last["firms"].astype(int),

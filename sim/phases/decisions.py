@@ -44,9 +44,11 @@ def prepare_view(m: Any) -> None:
         premium=m.premium, remaining=remaining, log_size=log_size, sector_share=share,
         leading=parks.leading, distance_km=parks.distance_km,
         **p.land.park_terms(parks), **p.subsidy.park_terms(parks),
-        **p.exit_schedule.park_terms(m.t),
+        **p.urban.merge(p.exit_schedule.park_terms(m.t),
+                        p.exit_schedule.renter_compensation_share, m.t),
     )
-    m.past_deadline = p.exit_schedule.past_deadline(m.t)
+    m.converting = p.urban.on_notice(m.t)
+    m.past_deadline = p.exit_schedule.past_deadline(m.t) | p.urban.past_deadline(m.t)
     c = p.behavior.choice
     m.proposal = proposal(parks.county, parks.distance_km, np.flatnonzero(free),
                           c.distance_per_10km, c.county_line)
@@ -172,10 +174,12 @@ def apply_decisions(m: Any, rows: np.ndarray, action: np.ndarray, target: np.nda
         land = f.land[leaving]
         m.land_in_use -= np.bincount(origin, weights=land, minlength=P)
         from_vac = vac[origin]
-        rec.add_vacated(origin[from_vac], land[from_vac])
-        m.vacated_pending += np.bincount(m.parks.county[origin[from_vac]],
-                                         weights=land[from_vac],
+        conv = m.converting[origin]  # urban conversion: land leaves industrial use, is sold
+        listed = from_vac & ~conv
+        rec.add_vacated(origin[listed], land[listed])
+        m.vacated_pending += np.bincount(m.parks.county[origin[listed]], weights=land[listed],
                                          minlength=m.vacated_pending.size)
+        rec.add_converted(origin[conv], land[conv], m.params.urban.value_per_mu)
         per_mu = np.where(f.renter[leaving], view.renter_compensation[origin],
                           view.compensation[origin])
         rec.add_money("compensation", origin[from_vac], per_mu[from_vac] * land[from_vac])
@@ -250,14 +254,17 @@ def set_outside_options(m: Any, rows: np.ndarray,
     return medians
 
 
-def land_price_elasticity(m: Any) -> float:
+def land_price_elasticity(m: Any) -> float | None:
     """The kernel's mean elasticity of destination choice to the land price.
 
     For the living land owners in the model's current view (every k-th of them beyond
     ``ELASTICITY_SAMPLE``, so the reading costs the same at any size), every accepting park
-    enumerated.
+    enumerated. None when there is nothing to read it on (no living owner, no park to go to).
     """
     f = m.firms
     rows = np.flatnonzero(f.alive & ~f.renter)
     rows = rows[:: max(1, rows.size // ELASTICITY_SAMPLE)]
-    return price_elasticity(decider_rows(m, rows), m.view, m.params.behavior.choice)
+    if rows.size == 0:
+        return None
+    e = float(price_elasticity(decider_rows(m, rows), m.view, m.params.behavior.choice))
+    return e if np.isfinite(e) else None

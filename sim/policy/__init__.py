@@ -24,6 +24,11 @@ config group       module                            what it feeds the model and
                                                      ``vacating``, ``compensation``,
                                                      ``late_compensation`` (and renters'),
                                                      ``relocation_subsidy``; closed listed parks
+``urban``          :mod:`sim.policy.urban`           the conversion of urban-transition parks:
+                                                     their notice and deadline (firm term
+                                                     ``must_leave``), park terms merged over the
+                                                     exit schedule's (vacating, compensation at
+                                                     urban land value); land converted and sold
 ``fiscal``         :mod:`sim.policy.fiscal`          budgets below the county (platforms, towns),
                                                      the sharing rule (relocated firms' origin
                                                      shares, platform-town key) and the towns'
@@ -39,9 +44,10 @@ A new group is a new module here, listed in :data:`POLICIES`, with its YAML file
 ``configs/<group>/`` and a default in ``configs/config.yaml``; see docs/ARCHITECTURE.md.
 """
 
-from . import credit, evaluation, exit_strategy, fiscal, land, subsidy
+from . import credit, evaluation, exit_strategy, fiscal, land, subsidy, urban
 
 #: the policy groups, in the order they are validated and built
-POLICIES = (land, subsidy, evaluation, credit, exit_strategy, fiscal)
+POLICIES = (land, subsidy, evaluation, credit, exit_strategy, urban, fiscal)
 
-__all__ = ["POLICIES", "credit", "evaluation", "exit_strategy", "fiscal", "land", "subsidy"]
+__all__ = ["POLICIES", "credit", "evaluation", "exit_strategy", "fiscal", "land", "subsidy",
+           "urban"]

@@ -10,8 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..domain import YI
+from ..domain import MU_PER_M2, YI
 from ..model import ParkConsolidationModel
+
+MU_PER_KM2 = 1e6 * MU_PER_M2  # 1 km² = 1,500 mu
 
 
 def platform_sector_output(model: ParkConsolidationModel) -> np.ndarray:
@@ -60,6 +62,7 @@ def platform_table(model: ParkConsolidationModel, parks_df: pd.DataFrame, lq_min
         rows.append({
             "platform_id": pid,
             "high_tier_target": str(row["high_tier_target"]).lower() == "true",
+            "national_bid": str(row["national_bid"]).lower() == "true",
             "firms": int(a["firms"]) if a is not None else 0,
             "output_yi": float(a["output_last_year"]) / YI / scale if a is not None else 0.0,
             "tax_yi": float(a["tax_last_year"]) / YI / scale if a is not None else 0.0,
@@ -83,10 +86,14 @@ def _met(value: float, target: float, comparison: str) -> bool:
 
 def scorecard(model: ParkConsolidationModel, parks_df: pd.DataFrame, events: pd.DataFrame,
               lq_min: float, share_min: float, output_yi_min: float,
-              tax_yi_min: float) -> list[dict]:
+              tax_yi_min: float, national_output_per_km2_yi: float = 15.0,
+              national_tax_yi: float = 5.0) -> list[dict]:
     """One entry per policy target: {target, description, policy_value, model_value, met, ...}."""
     plat = platform_table(model, parks_df, lq_min, share_min)
     high = plat[plat["high_tier_target"]]
+    bid = plat[plat["national_bid"]]
+    km2 = bid["land_in_use_mu"] / model.world.firm_scale / MU_PER_KM2
+    per_km2 = np.divide(bid["output_yi"], km2, out=np.zeros(len(bid)), where=km2 > 0)
     listed = parks_df["exit_listed"].to_numpy()
     start = parks_df["land_in_use_start_mu"].to_numpy()
     end = parks_df["land_in_use_mu"].to_numpy()
@@ -103,6 +110,9 @@ def scorecard(model: ParkConsolidationModel, parks_df: pd.DataFrame, events: pd.
         # 千亿级规模、百亿级税收: counted among the platforms the plan names for it (§二(二))
         "output_100bn_platforms": float((high["output_yi"] >= output_yi_min).sum()),
         "tax_10bn_platforms": float((high["tax_yi"] >= tax_yi_min).sum()),
+        # 争创国家级经开区 (§二(二)): the bidding platforms above the upgrade's economic floor
+        "national_bid_platforms": float(((per_km2 >= national_output_per_km2_yi)
+                                         & (bid["tax_yi"] >= national_tax_yi)).sum()),
         "exit_list_land_vacated_share": float((start[listed] - end[listed]).sum() / land_listed)
         if land_listed > 0 else 0.0,
         "new_land_outside_main_mu": float(parks_df["new_land_mu"].to_numpy()[~main].sum()

@@ -27,6 +27,9 @@ def format_summary(summary: dict[str, Any]) -> str:
     if "tax_county_yi" in ind:
         lines.append("  tax received, whole run: " + "   ".join(
             f"{lv} {ind[f'tax_{lv}_yi']:,.0f}" for lv in LEVELS) + " 亿元")
+    if "land_revenue_yi" in ind:
+        lines.append(f"  land revenue {ind['land_revenue_yi']:,.0f} 亿元 (government-fund budget)   "
+                     f"converted to urban use {ind['land_converted_mu']:,.0f} mu")
     card = summary["scorecard"]
     outcomes = [s for s in card if s["kind"] == "outcome"]
     for kind, title in (("outcome", f"scorecard, outcomes (policy target → model, 2025): "

@@ -61,7 +61,8 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
                           float(sc.signature_share_min))
     card = scorecard(model, parks_df, events, float(sc.signature_lq_min),
                      float(sc.signature_share_min), float(sc.high_tier_output_yi),
-                     float(sc.high_tier_tax_yi))
+                     float(sc.high_tier_tax_yi), float(sc.national_output_per_km2_yi),
+                     float(sc.national_tax_yi))
     firms = firms_table(model)
     scale = model.world.firm_scale
     counts = events["event"].value_counts()
@@ -103,6 +104,7 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
         "local_tax_yi": float(flows["tax_local"].sum() / YI / scale),
         "net_fiscal_yi": float(flows["net_fiscal"].sum() / YI / scale),
         "land_revenue_yi": float(flows["land_revenue"].sum() / YI / scale),
+        "land_converted_mu": float(flows["land_converted_mu"].sum() / scale),
         # behaviour read off the run: where movers go, and how location choice answers to
         # the land price (the kernel's elasticity in the last quarter's view, land owners)
         "same_county_share": same_county_share(moves, parks_df),

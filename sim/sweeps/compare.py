@@ -36,6 +36,7 @@ STAT_COLUMNS = (
     "jobs_kept", "relocated_to_main", "relocated_to_other", "upgraded", "exited",
     "subsidies_paid_yi", "compensation_paid_yi", "net_fiscal_yi", "fiscal_cost_yi",
     "main_platform_tax_per_mu", "targets_met", *CHANGED, "local_budget_cost_yi",
+    "land_converted_mu", "land_revenue_yi",
 )
 
 
