@@ -127,7 +127,7 @@ def town_table(comp: Comparison, lang: str, scale: float) -> dict[str, Any]:
     """The towns whose budgets the strategies change most, against none.
 
     Each strategy's cell gives the change of the town's budget balance over the run against
-    no exits (亿元 at the city's scale) and, below it, what the fiscal sharing rule brought in
+    no exits (万元 at the city's scale: a town's budget is a few million yuan) and, below it, what the fiscal sharing rule brought in
     net under that strategy. Rows: the :data:`TOP_TOWNS` towns with the largest loss under
     any strategy, largest first; synthetic towns (of synthetic parks) are marked.
 
@@ -149,12 +149,12 @@ def town_table(comp: Comparison, lang: str, scale: float) -> dict[str, Any]:
     rows = []
     for j in worst:
         label = str(j).removeprefix("town_") + (" *" if bool(info.at[j, "synthetic"]) else "")
-        cells = [{"change": fmt(change.at[j, s] / 1e4 / scale, "yi") if s in change else "–",
+        cells = [{"change": fmt(change.at[j, s] / scale, "int") if s in change else "–",
                   "shared": t["town_shared"].format(
-                      net=fmt(net.at[j, s] / 1e4 / scale, "yi") if s in net else "–")}
+                      net=fmt(net.at[j, s] / scale, "int") if s in net else "–")}
                  for s in strategies]
         rows.append({"label": label, "county": str(info.at[j, "county_id"]),
-                     "base": fmt(bal.at[j, BASELINE] / 1e4 / scale, "yi"), "cells": cells})
+                     "base": fmt(bal.at[j, BASELINE] / scale, "int"), "cells": cells})
     return {"strategies": [strategy_name(s, lang) for s in strategies], "rows": rows}
 
 
