@@ -16,8 +16,15 @@ proportion to firm size, so a sum matters by what it is to the firm. Annual flow
   — an investment: the profit gain of a productivity step (smaller for each further upgrade)
   and of the energy cut, against its net cost;
 * exit: ``asc_exit + β·liquidation``;
-* relocate to d: ``asc_move + β·(H·π_d + holding_d − moving costs − land bought at d +
-  liquidation + relocation subsidy) + spatial and agglomeration terms + sampling correction``.
+* relocate to d: ``asc_move + β·(H·π_d + holding_d − moving costs − land bought at d −
+  rights bought at d + liquidation + relocation subsidy) + spatial and agglomeration terms +
+  sampling correction``.
+
+Revenue at d carries the location's productivity premium (and, with chain leaders, the
+spillover of a leader there on its chain's sectors). Energy-use and emission rights
+(``FirmRights``, ``PoolRights``): a move to another pool, an entry, or an upgrade adding use
+needs rights from the pool's reserve at its price; where the reserve falls short the
+alternative is unavailable.
 
 An owner's plot is an asset on both sides: ``liquidation`` is what leaving returns now (the
 plot at resale value, or the vacating compensation once vacating has started), ``holding`` what
@@ -38,7 +45,8 @@ exit rate halves over the run.)
 Profit ``π = margin·revenue − fixed − land-use tax (owners, after class relief) or rent
 (renters) − electricity surcharge − extra interest by class``, fixed costs a share of trend revenue. Owners buy land at
 the destination's market price; renters rent floor space and can also go where only floor space
-is let (small-and-micro enterprise parks, ``ParkView.renters_only``).
+is let (small-and-micro enterprise parks, ``ParkView.renters_only``). A 特色小镇 takes firms of
+its focus sectors only (``ParkView.focus_only``).
 
 Column layout of a utility matrix: 0 stay, 1 upgrade, 2 exit, 3.. 3+J-1 the sampled destinations.
 """
@@ -48,6 +56,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from .rights import FirmRights, PoolRights, relocation_rights, upgrade_rights
 
 STAY, UPGRADE, EXIT, MOVE = 0, 1, 2, 3
 N_FIXED = 3  # stay, upgrade, exit
@@ -100,6 +110,7 @@ class DeciderRows:
     must_leave: np.ndarray  # bool: ordered to clear a park past its deadline (no stay, no upgrade)
     must_rectify: np.ndarray  # bool: consecutive D years: rectify (upgrade) or leave
     exit_shift: np.ndarray  # utility of the firm's own outside option (see the module notes)
+    rights: FirmRights | None = None  # None: no rights needed (``rights=none``)
 
 
 @dataclass
@@ -115,7 +126,8 @@ class ParkView:
     land_tax: np.ndarray  # land-use tax 万元/mu/yr before class relief (land policy)
     rent_per_mu: np.ndarray  # floor-space rent 万元/yr per mu of footprint (land policy)
     resale_per_mu: np.ndarray  # 万元/mu an owner recovers selling its plot (land policy)
-    renters_only: np.ndarray  # bool: only floor space to let, no land for sale (land policy)
+    renters_only: np.ndarray  # bool: only floor space to let, no land for sale (characteristic)
+    focus_only: np.ndarray  # bool: takes firms of its leading sectors only (特色小镇, characteristic)
     upgrade_subsidy_share: np.ndarray  # share of an upgrade's cost reimbursed (subsidy policy)
     subsidy_eligible: np.ndarray  # bool: destinations where a relocation subsidy applies
     premium: np.ndarray  # log productivity premium of the location
@@ -130,6 +142,8 @@ class ParkView:
     sector_share: np.ndarray  # P×S share of each park's output by sector
     leading: np.ndarray  # P×S bool, the park's (platform's) leading sectors
     distance_km: np.ndarray  # P×P
+    rights: PoolRights | None = None  # None: no rights needed (``rights=none``)
+    chain_premium: np.ndarray | None = None  # P×S log premium of chain leaders (None: off)
 
 
 def profit_costs(rows: DeciderRows, parks: ParkView, where: np.ndarray) -> np.ndarray:
@@ -188,8 +202,15 @@ def utilities(rows: DeciderRows, dest: np.ndarray, correction: np.ndarray, parks
                  - rows.credit_cost * step)
     net_cost = (p.upgrade_cost_share * rows.revenue * (1.0 - parks.upgrade_subsidy_share[here])
                 - rows.ladder_gain)
-    u[:, UPGRADE] = p.asc_upgrade + beta * (h * profit_up + hold - net_cost)
     avail[:, UPGRADE] = ~vacating & ~rows.must_leave
+    if rows.rights is not None and parks.rights is not None:
+        pr = parks.rights
+        need, freed = upgrade_rights(rows.rights, step, p.upgrade_energy_cut, pr.min_need)
+        net_cost = (net_cost + rows.rights.factor * (need * pr.price[here]).sum(axis=1)
+                    - (freed * pr.price[here]).sum(axis=1))
+        avail[:, UPGRADE] &= (need <= 0).all(axis=1) | (
+            (pr.free[here] >= need).all(axis=1) & ~rows.rights.barred)
+    u[:, UPGRADE] = p.asc_upgrade + beta * (h * profit_up + hold - net_cost)
 
     u[:, EXIT] = p.asc_exit + beta * liq + rows.exit_shift
 
@@ -259,6 +280,8 @@ def _relocation(rows: DeciderRows, dest: np.ndarray, correction: np.ndarray, par
                                  - p.moving_cost_fixed
                                  - p.moving_cost_per_mu * land + liq)
     c_revenue = beta * h * rows.margin * rows.revenue * np.exp(-parks.premium[here])
+    if parks.chain_premium is not None:  # a chain leader's spillover, by sector
+        c_revenue *= np.exp(-parks.chain_premium[here, rows.sector])
     c_tax = -beta * h * land * (1.0 - rows.relief) * owner
     c_rent = -beta * h * land * rows.renter
     c_price = -beta * land * owner
@@ -268,6 +291,8 @@ def _relocation(rows: DeciderRows, dest: np.ndarray, correction: np.ndarray, par
     out += correction
     out += const[:, None]
     tmp = np.take(terms.premium_factor, dest, mode="clip")
+    if parks.chain_premium is not None:
+        tmp *= np.exp(parks.chain_premium.ravel()[dest * n_sectors + rows.sector[:, None]])
     tmp *= c_revenue[:, None]
     out += tmp
     for coef, values in ((c_tax, parks.land_tax), (c_rent, parks.rent_per_mu),
@@ -285,34 +310,13 @@ def _relocation(rows: DeciderRows, dest: np.ndarray, correction: np.ndarray, par
     np.greater_equal(tmp, land[:, None], out=avail)
     avail &= dest != here[:, None]
     avail &= ~(parks.renters_only[dest] & owner[:, None])
-
-
-def mnl_probabilities(u: np.ndarray, avail: np.ndarray) -> np.ndarray:
-    """Multinomial-logit choice probabilities over the available alternatives (rows sum to 1)."""
-    x = np.where(avail, u, -np.inf)
-    x = x - x.max(axis=1, keepdims=True)
-    e = np.exp(x)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def choose(u: np.ndarray, avail: np.ndarray, uniforms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Draw logit choices by the Gumbel-max trick from ``uniforms`` (the shape of ``u``).
-
-    Returns ``(choice, fallback)``: the chosen column per row, and the best non-relocation
-    column under the *same* taste shocks, used when a chosen destination turns out to be full
-    (random-utility consistent second choice). Every row must have an available alternative
-    among stay/upgrade/exit (exit always is).
-    """
-    x = np.log(uniforms)  # x = u + Gumbel = u - log(-log U), in one buffer
-    np.negative(x, out=x)
-    np.log(x, out=x)
-    np.subtract(u, x, out=x)
-    np.copyto(x, -np.inf, where=~avail)
-    choice = x.argmax(axis=1)
-    fallback = choice.copy()  # where the best is not a relocation it is the best non-relocation
-    movers = np.flatnonzero(choice >= N_FIXED)
-    fallback[movers] = x[movers, :N_FIXED].argmax(axis=1)
-    return choice, fallback
+    if rows.rights is not None and parks.rights is not None:
+        cost, fits = relocation_rights(rows.rights, parks.rights, here, dest)
+        u -= beta[:, None] * cost
+        avail &= fits
+    if parks.focus_only.any():  # a 特色小镇 takes firms of its focus sectors only
+        in_focus = parks.leading.ravel()[dest * n_sectors + rows.sector[:, None]]
+        avail &= in_focus | ~parks.focus_only[dest]
 
 
 def action_of(choice: np.ndarray) -> np.ndarray:

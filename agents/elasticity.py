@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .choice import N_FIXED, ChoiceParams, DeciderRows, ParkView, mnl_probabilities, utilities
+from .choice import N_FIXED, ChoiceParams, DeciderRows, ParkView, utilities
+from .logit import mnl_probabilities
 
 
 def price_elasticity(rows: DeciderRows, parks: ParkView, p: ChoiceParams) -> float:

@@ -18,14 +18,15 @@ class Government(mesa.Agent):
     def act(self) -> None:
         """Release industrial land to this county's parks (rules: ``model.params.land``).
 
-        In the first quarter of a year the county's share of the new-land quota; every quarter
+        During the build-out quarters the new floor space of its small-micro parks and
+        incubators (``model.params.characteristic``). In the first quarter of a year the county's share of the new-land quota; every quarter
         the re-usable share of the land vacated in the county the quarter before. Both go to
         the main platforms only under ``land.quota_main_only`` (policy §三(四)), otherwise to
         every park that still takes industrial firms, in proportion to land in use at the start.
         """
         m = self.model
         county = m.parks.county == self.county
-        floor = m.params.land.floor_added(m.parks, m.t) * county  # small-park build-out
+        floor = m.params.characteristic.floor_added(m.parks, m.t) * county  # small parks
         m.capacity += floor
         eligible = county & m.quota_eligible
         if not eligible.any():

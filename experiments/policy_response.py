@@ -88,6 +88,31 @@ LEVERS = (
           "urban-transition parks only closed to new firms against converted to urban use "
           "(notice 2022Q1, deadline 2023Q4, a tenth of the urban land value as compensation); "
           "outcome: exits (their firms leave; most are small and close rather than move)"),
+    Lever("characteristic paths", "characteristic", "closed", "paths", "relocated", +1,
+          NO_RANGE,
+          "characteristic parks taking no one against their paths (policy §二(三): 特色小镇 with "
+          "a sector focus, 小微企业园 letting floor space to small renters, 创业创新园 "
+          "incubating start-ups and graduating grown firms); outcome: relocations (small "
+          "firms that move into the small-micro parks instead of closing, graduates that move "
+          "up; at city scale the exit-list firms' relocated share rises by 3 points)"),
+    Lever("rights tilt", "rights", "untilted", "tilted", "output_last_year_yi", +1, NO_RANGE,
+          "energy-use and emission rights by platform and county, new and freed rights "
+          "shared by every pool against tilted to the main platforms (policy §一(二) "
+          "要素资源向主平台倾斜); outcome: output in 2025 (the platforms' projects get the "
+          "rights the closures outside them free)"),
+    Lever("rights tightness", "rights.emission_growth", "0", "-0.02", "entered", -1,
+          NO_RANGE,
+          "yearly change of the emission caps, share of 2020 holdings: the 14th plan's cut of "
+          "the main pollutants borne by the incumbents' abatement (0) or by the reserve for "
+          "new projects (−2% a year); outcome: entrants (a pool without reserve takes no "
+          "project)"),
+    Lever("chain leaders", "chains", "none", "leaders", "relocated_to_main", +1,
+          "incumbent plants' TFP +12% five years after a large plant opens nearby "
+          "(Greenstone, Hornbeck & Moretti 2010), the premium used",
+          "no chain leaders against the largest firm of each leading industry of each "
+          "platform as its chain leader (链长制, policy §三(六)), its chain more productive "
+          "where it is; outcome: relocations to the main platforms. Off by default: the "
+          "suppliers' herding has no source"),
     Lever("fiscal sharing", "fiscal", "none", "origin_share",
           "score_exit_list_land_vacated_share", +1, NO_RANGE,
           "no sharing against the origin keeping half a relocated firm's county-level tax for "

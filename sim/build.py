@@ -19,12 +19,26 @@ from . import behavior
 from .behavior import Behavior
 from .config import check_config
 from .domain import Period, period_of
-from .policy import credit, evaluation, exit_strategy, fiscal, land, subsidy, urban
+from .policy import (
+    chains,
+    characteristic,
+    credit,
+    evaluation,
+    exit_strategy,
+    fiscal,
+    land,
+    rights,
+    subsidy,
+    urban,
+)
+from .policy.chains import ChainRules
+from .policy.characteristic import CharacteristicBases
 from .policy.credit import CreditPolicy
 from .policy.evaluation import EvaluationRules
 from .policy.exit_strategy import ExitSchedule
 from .policy.fiscal import FiscalRules
 from .policy.land import LandPolicy
+from .policy.rights import RightsRules
 from .policy.subsidy import SubsidyPolicy
 from .policy.urban import Conversion
 from .scenario import World, build_world
@@ -43,6 +57,9 @@ class ModelParams:
     subsidy: SubsidyPolicy
     evaluation: EvaluationRules
     credit: CreditPolicy
+    rights: RightsRules
+    characteristic: CharacteristicBases
+    chains: ChainRules
     exit_schedule: ExitSchedule
     urban: Conversion
     fiscal: FiscalRules
@@ -74,6 +91,9 @@ def build_params(cfg: Any, world: World) -> ModelParams:
         subsidy=subsidy.build(cfg, world),
         evaluation=evaluation.build(cfg, world),
         credit=credit.build(cfg, world),
+        rights=rights.build(cfg, world),
+        characteristic=characteristic.build(cfg, world),
+        chains=chains.build(cfg, world),
         exit_schedule=exit_strategy.build(cfg, world),
         urban=urban.build(cfg, world),
         fiscal=fiscal.build(cfg, world),

@@ -27,7 +27,7 @@ from agents import Enterprise, Government, Park, Platform, Town
 
 from .build import ModelParams, build_inputs
 from .config import compose_config
-from .phases import decisions, entry, productivity, promotion
+from .phases import chains, decisions, entry, productivity, promotion, rights
 from .recorder import Recorder
 from .scenario import World
 
@@ -36,6 +36,9 @@ from .scenario import World
 # logit draw), capacity resolution, and carrying out the decisions (incl. the land recount;
 # in the agents driver the agents' own bookkeeping is the rest of the phase)
 DECISION_PARTS = ("inputs", "kernel", "capacity", "apply")
+#: the ways firms enter; each takes its entrants' ids from blocks of its own
+ENTRY_CHANNELS = ("attraction", "incubation")
+ENTRANT_ID_BLOCK = 1 << 24  # ids per entry channel and quarter (far more than ever enter)
 
 
 class ParkConsolidationModel(mesa.Model):
@@ -88,12 +91,16 @@ class ParkConsolidationModel(mesa.Model):
         self.phase_seconds = dict.fromkeys(self.PHASES, 0.0)
         self.decision_seconds = dict.fromkeys(DECISION_PARTS, 0.0)
         self._setup_parks()
-        self.next_id = int(self.firms.id.max()) + 1 if self.firms.n else 0
+        self.first_entrant_id = int(self.firms.id.max()) + 1 if self.firms.n else 0
+        self.tenants0 = np.bincount(self.firms.park[self.firms.alive], minlength=self.parks.n)
         self.quarterly_drift = self.sectors.drift / 4.0
 
+        self.chain_premium = None  # chain leaders' spillover (sim/phases/chains.py)
         self.recorder = Recorder(self)
         self.evaluated_now = False  # whether this quarter's evaluation has been held
         productivity.update_revenue(self)
+        rights.setup(self)  # the 2020 stock holds its energy use and emissions as rights
+        chains.setup(self)  # chain leaders (when the chains group is on)
         # the 2020 stock is in equilibrium with its conditions: outside options (agents.choice)
         self.base_profit_medians = decisions.set_outside_options(
             self, np.flatnonzero(self.firms.alive))
@@ -128,7 +135,9 @@ class ParkConsolidationModel(mesa.Model):
         self.land_in_use = parks.land_in_use0.copy()
         self.capacity = p.land.initial_capacity(parks)
         self.capacity0 = self.capacity.copy()
-        self.accepts = ~(p.exit_schedule.listed | p.land.closed(parks))  # parks taking firms
+        # parks taking incoming firms (movers and entrants; incubators take their own entrants)
+        self.accepts = ~(p.exit_schedule.listed | p.land.closed(parks)
+                         | p.characteristic.closed())
         self.quota_eligible = p.land.quota_eligible(parks, self.accepts)
         self.quota_county_share = p.land.county_shares(parks, self.quota_eligible)
         self.entry_eligible = p.evaluation.attraction_eligible(parks, self.accepts)
@@ -152,6 +161,17 @@ class ParkConsolidationModel(mesa.Model):
         if not self.enterprises_built:
             self._build_enterprises()
         return self.agents_by_type[Enterprise]
+
+    def entrant_ids(self, channel: str, n: int) -> int:
+        """The first of ``n`` ids for this quarter's entrants through ``channel``.
+
+        A block per channel and quarter: how many firms one channel admits shifts no other
+        entrant's id, and so none of its keyed draws (common random numbers across policies).
+        """
+        if n > ENTRANT_ID_BLOCK:
+            raise ValueError(f"{n} entrants in a quarter: at most {ENTRANT_ID_BLOCK}")
+        block = self.t * len(ENTRY_CHANNELS) + ENTRY_CHANNELS.index(channel)
+        return self.first_entrant_id + block * ENTRANT_ID_BLOCK
 
     @property
     def quarter(self) -> str:
@@ -191,6 +211,7 @@ class ParkConsolidationModel(mesa.Model):
         self.agents_by_type[Government].do("act")
         if Town in self.agents_by_type:
             self.agents_by_type[Town].do("act")
+        rights.release(self)
 
     def _evaluation(self, first: bool = False) -> None:
         """Yearly per-mu evaluation in the evaluation quarter (and once before the start)."""
@@ -222,6 +243,7 @@ class ParkConsolidationModel(mesa.Model):
 
     def _collect(self) -> None:
         self.recorder.collect(step=self.t)
+        rights.close_quarter(self)
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ the agent driver

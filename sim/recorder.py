@@ -18,17 +18,22 @@ from .policy.fiscal import FLOWS, jurisdiction_table, quarter_flows
 from .scenario.fiscal import LEVELS, fiscal_table
 
 EVENT_KINDS = ("relocation", "exit", "entry", "upgrade", "promotion")
+#: the per-park counters an event adds to: (counter, counted at the origin, else the destination)
+EVENT_COUNTERS = {"relocation": (("relocated_out", True), ("relocated_in", False)),
+                  "exit": (("exited", True),), "entry": (("entered", False),),
+                  "upgrade": (("upgraded", True),), "promotion": (("promoted", True),)}
 SUBSIDY_KINDS = ("relocation", "upgrade", "ladder", "attraction")
 COUNTERS = ("entered", "exited", "relocated_in", "relocated_out", "upgraded", "promoted",
-            "land_vacated_mu", "land_converted_mu", "compensation_paid", "land_revenue") + tuple(
-                f"subsidy_{k}" for k in SUBSIDY_KINDS)
+            "land_vacated_mu", "land_converted_mu", "compensation_paid", "land_revenue",
+            "rights_revenue") + tuple(f"subsidy_{k}" for k in SUBSIDY_KINDS)
 TIMESERIES_COLUMNS = (
     "quarter", "step", "year", "role", "firms", "output", "value_added", "tax", "jobs",
     "land_in_use_mu", "capacity_mu", "new_land_mu", "land_reused_mu", "land_vacated_mu",
     "land_converted_mu", "entered", "exited",
     "relocated_in", "relocated_out", "upgraded", "promoted", "tax_per_mu", "va_per_mu",
     "subsidies_paid", *(f"subsidy_{k}" for k in SUBSIDY_KINDS), "compensation_paid",
-    "tax_local", "net_fiscal", "land_revenue", "credit_extra_interest",
+    "tax_local", "net_fiscal", "land_revenue", "rights_revenue", "credit_extra_interest",
+    "energy_tce", "emission_t",
 )
 
 
@@ -61,18 +66,8 @@ class Recorder:
         P = self.model.parks.n
         origin = np.asarray(origin)
         dest = np.asarray(dest)
-        c = self.counters
-        if kind == "relocation":
-            c["relocated_out"] += np.bincount(origin, minlength=P)
-            c["relocated_in"] += np.bincount(dest, minlength=P)
-        elif kind == "exit":
-            c["exited"] += np.bincount(origin, minlength=P)
-        elif kind == "entry":
-            c["entered"] += np.bincount(dest, minlength=P)
-        elif kind == "upgrade":
-            c["upgraded"] += np.bincount(origin, minlength=P)
-        elif kind == "promotion":
-            c["promoted"] += np.bincount(origin, minlength=P)
+        for counter, at_origin in EVENT_COUNTERS[kind]:
+            self.counters[counter] += np.bincount(origin if at_origin else dest, minlength=P)
         self.events.append((self.model.t, EVENT_KINDS.index(kind), np.asarray(firm).copy(),
                             origin.copy(), dest.copy(),
                             np.full(n, -1) if detail is None else np.asarray(detail).copy()))
@@ -80,12 +75,13 @@ class Recorder:
     def add_money(self, kind: str, park: np.ndarray, amount: np.ndarray) -> None:
         """Book a payment (万元) of ``kind`` by park.
 
-        ``kind`` is a subsidy kind, 'compensation' (paid by the park's county) or
-        'land_revenue' (paid to the county for land sold in the park).
+        ``kind`` is a subsidy kind, 'compensation' (paid by the park's county),
+        'land_revenue' (paid to the county for land sold in the park) or 'rights_revenue' (paid
+        to the county for energy-use and emission rights acquired in the park).
         """
         if len(park):
-            key = {"compensation": "compensation_paid", "land_revenue": "land_revenue"}.get(
-                kind, f"subsidy_{kind}")
+            key = {"compensation": "compensation_paid", "land_revenue": "land_revenue",
+                   "rights_revenue": "rights_revenue"}.get(kind, f"subsidy_{kind}")
             self.counters[key] += np.bincount(park, weights=amount, minlength=self.model.parks.n)
 
     def add_vacated(self, park: np.ndarray, land: np.ndarray) -> None:
@@ -141,6 +137,11 @@ class Recorder:
             # interest paid over the base rate by class (credit policy; to banks, not budgets)
             "credit_extra_interest": np.bincount(
                 park, weights=m.params.credit.cost(f.cls[alive], q), minlength=P),
+            # energy use and pollutant emissions of the quarter (tce, t)
+            "energy_tce": np.bincount(park, weights=q * s.energy[sec] * f.energy_eff[alive],
+                                      minlength=P),
+            "emission_t": np.bincount(park, weights=q * s.emission[sec] * f.emission_eff[alive],
+                                      minlength=P),
         }
 
     def fiscal_flows(self, step: int) -> dict[str, np.ndarray]:
@@ -248,7 +249,7 @@ class Recorder:
         def stack(key: str) -> np.ndarray:
             return np.array([q[key] for q in quarters]).reshape(len(quarters), m.parks.n)
 
-        q = {k: stack(k) for k in ("tax", *FLOWS, "land_revenue")}
+        q = {k: stack(k) for k in ("tax", *FLOWS, "land_revenue", "rights_revenue")}
         q["subsidies"] = sum(stack(f"subsidy_{k}") for k in SUBSIDY_KINDS)
         q["compensation"] = stack("compensation_paid")
         return jurisdiction_table(m.params.fiscal, m.world.sharing, m.parks, years, q)
@@ -272,6 +273,7 @@ class Recorder:
             "platform_id": np.r_[parks.platform_ids, None][parks.platform],
             "level": parks.level, "synthetic": parks.synthetic, "lat": parks.lat,
             "lon": parks.lon, "exit_listed": sched.listed,
+            "path": m.params.characteristic.path_labels(),
             "converting": m.params.urban.converting,
             "vacate_start": labels(sched.start), "deadline": labels(sched.deadline),
             "firms_start": self.park_quarters[0]["firms"].astype(int),

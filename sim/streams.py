@@ -20,7 +20,7 @@ import numpy as np
 
 #: what a stream is for; its position is part of the key (append, never reorder)
 PURPOSES = ("active", "destinations", "taste", "priority", "clearance", "productivity",
-            "promotion", "entry")
+            "promotion", "entry", "incubation", "graduation")
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # the Weyl increment of SplitMix64
 _M1 = np.uint64(0xBF58476D1CE4E5B9)

@@ -44,11 +44,13 @@ def test_land_in_use_matches_firms(run):
 
 def test_no_new_land_outside_main_platforms(run):
     """After the policy starts, parks outside the main platforms get no new industrial land;
-    only the small-and-micro parks gain floor space, by their build-out, for renters."""
+    only the small-and-micro parks and incubators gain floor space, by their build-out, for
+    renters (a 特色小镇 renews the plots its leavers vacate)."""
     m = run.model
-    main, small = m.parks.is_main, m.parks.has_role("characteristic")
+    c = m.params.characteristic
+    main, small = m.parks.is_main, c.on("micro_park") | c.on("incubator")
     start = m.recorder.park_quarters[0]["land_in_use_mu"]
-    build_out = (1 + m.params.land.small_park_floor_growth) * start
+    build_out = (1 + c.floor_growth) * start
     f = m.firms
     for q in m.recorder.park_quarters:
         assert (q["capacity_mu"][~main & ~small] <= start[~main & ~small] + 1e-6).all()
@@ -118,12 +120,18 @@ def test_counterfactual_vacates_nothing(none_run):
     assert not none_run.parks["exit_listed"].any()
 
 
-def test_entry_only_on_main_platforms(run):
-    """Targeted attraction brings entrants to main platforms only (policy §三(九), §三(十))."""
+def test_entry_only_on_main_platforms_and_incubators(run):
+    """Targeted attraction brings entrants to main platforms only (policy §三(九), §三(十));
+    the incubators (创业创新园) take start-ups, as renters, and no movers."""
     entries = run.events[run.events["event"] == "entry"]
-    roles = entries["to_park"].map(run.parks.set_index("park_id")["role"])
-    assert len(entries) > 0
-    assert (roles == "main_platform").all()
+    parks = run.parks.set_index("park_id")
+    incubated = entries["to_park"].map(parks["path"]) == "incubator"
+    assert len(entries) > 0 and incubated.any()
+    assert (entries.loc[~incubated, "to_park"].map(parks["role"]) == "main_platform").all()
+    firms = run.firms.set_index("firm")
+    assert firms.loc[entries.loc[incubated, "firm"], "renter"].all()
+    moves = run.events[run.events["event"] == "relocation"]
+    assert not (moves["to_park"].map(parks["path"]) == "incubator").any()
 
 
 def test_subsidies_add_up(run):

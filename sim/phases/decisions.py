@@ -16,11 +16,13 @@ from typing import Any
 import numpy as np
 
 from agents import choice as K
-from agents.capacity import resolve_capacity
+from agents.capacity import resolve_claims
 from agents.elasticity import price_elasticity
+from agents.logit import choose
 from agents.sampling import proposal, sample_destinations
 
 from ..domain import D_CLASS, MICRO, STAGES
+from . import chains, rights
 from .productivity import update_revenue_rows
 
 ELASTICITY_SAMPLE = 20_000  # owners enough for the mean elasticity to three decimals
@@ -44,8 +46,10 @@ def prepare_view(m: Any) -> None:
         premium=m.premium, remaining=remaining, log_size=log_size, sector_share=share,
         leading=parks.leading, distance_km=parks.distance_km,
         **p.land.park_terms(parks), **p.subsidy.park_terms(parks),
+        **p.characteristic.park_terms(),
         **p.urban.merge(p.exit_schedule.park_terms(m.t),
                         p.exit_schedule.renter_compensation_share, m.t),
+        rights=rights.pool_terms(m), chain_premium=m.chain_premium,
     )
     m.converting = p.urban.on_notice(m.t)
     m.past_deadline = p.exit_schedule.past_deadline(m.t) | p.urban.past_deadline(m.t)
@@ -57,25 +61,36 @@ def prepare_view(m: Any) -> None:
 def orders(m: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Who of ``rows`` must act this quarter: (ordered out, ordered to rectify).
 
-    Ordered out: in a park past its vacating deadline, drawn at the clearance rate. Ordered to
-    rectify or leave: in class D for consecutive years, in the quarter of the evaluation.
+    Ordered out: in a park past its vacating deadline, drawn at the clearance rate; or a
+    graduate of an incubator, drawn at the graduation pace. Ordered to rectify or leave: in
+    class D for consecutive years, in the quarter of the evaluation.
     """
-    f = m.firms
+    f, p = m.firms, m.params
     leave = m.past_deadline[f.park[rows]]
     if leave.any():
-        u = m.params.streams.uniform("clearance", m.t, f.id[rows])
+        u = p.streams.uniform("clearance", m.t, f.id[rows])
         leave &= u < m.clearance[f.park[rows]]
+    grads = graduates(m, rows)
+    if grads.any():
+        u = p.streams.uniform("graduation", m.t, f.id[rows])
+        leave |= grads & (u < p.characteristic.graduation_pace)
     rectify = np.zeros(rows.size, dtype=bool)
     if m.evaluated_now:
         rectify = m.params.evaluation.rectify_order(f.cls[rows], f.d_years[rows])
     return leave, rectify
 
 
+def graduates(m: Any, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` are graduates of an incubator (grown past the graduation revenue)."""
+    f = m.firms
+    return m.params.characteristic.graduates(f.park[rows], f.revenue[rows])
+
+
 def draw_active(m: Any, rows: np.ndarray) -> np.ndarray:
     """Which of ``rows`` reconsider this quarter: not held by inertia, or ordered to act."""
     u = m.params.streams.uniform("active", m.t, m.firms.id[rows])
     leave, rectify = orders(m, rows)
-    return (u >= m.params.behavior.inertia) | leave | rectify
+    return (u >= m.params.behavior.inertia) | leave | rectify | chains.herders(m, rows)
 
 
 def decider_rows(m: Any, rows: np.ndarray) -> K.DeciderRows:
@@ -98,6 +113,7 @@ def decider_rows(m: Any, rows: np.ndarray) -> K.DeciderRows:
         credit_cost=m.params.credit.cost(f.cls[rows], rev),
         ladder_gain=gain, must_leave=leave, must_rectify=rectify,
         exit_shift=b.choice.money_coefficient * f.outside[rows],
+        rights=rights.firm_terms(m, rows),
     )
 
 
@@ -117,19 +133,27 @@ def decide(m: Any, rows: np.ndarray, shuffle: bool) -> tuple[np.ndarray, np.ndar
     dest, corr = sample_destinations(m.proposal, dec.park,
                                      streams.uniforms("destinations", m.t, ids, j))
     u, avail = K.utilities(dec, dest, corr, m.view, b.choice)
-    col, fallback = K.choose(u, avail, streams.uniforms("taste", m.t, ids, u.shape[1]))
+    col, fallback = choose(u, avail, streams.uniforms("taste", m.t, ids, u.shape[1]))
     t2 = clock()
     action = K.action_of(col)
     moving = np.flatnonzero(action == K.MOVE)
     target = np.full(rows.size, -1, dtype=np.int64)
     target[moving] = dest[moving, col[moving] - K.N_FIXED]
-    if moving.size:
+    pool, need = rights.claims(m, rows, action, target, dec)
+    claim = np.flatnonzero((action == K.MOVE) | (pool >= 0))  # moves; upgrades needing rights
+    if claim.size:
         free = m.capacity - m.land_in_use
-        order = (np.argsort(streams.uniform("priority", m.t, ids[moving]), kind="stable")
-                 if shuffle else np.arange(moving.size))
-        ok = resolve_capacity(target[moving], dec.land[moving], free, order)
-        rejected = moving[~ok]
-        action[rejected] = fallback[rejected]
+        order = (np.argsort(streams.uniform("priority", m.t, ids[claim]), kind="stable")
+                 if shuffle else np.arange(claim.size))
+        mover = action[claim] == K.MOVE
+        ok = resolve_claims(np.where(mover, target[claim], dec.park[claim]),
+                            np.where(mover, dec.land[claim], 0.0), free, order,
+                            pool[claim], need[claim], rights.reserve_by_pool(m))
+        rejected = claim[~ok]
+        # a rejected mover takes its best other alternative under the same taste shocks; a
+        # rejected upgrade stays (or, ordered to rectify, leaves)
+        action[rejected] = np.where(action[rejected] == K.MOVE, fallback[rejected],
+                                    np.where(dec.must_rectify[rejected], K.EXIT, K.STAY))
         target[rejected] = -1
     t3 = clock()
     parts["inputs"] += t1 - t0
@@ -158,6 +182,7 @@ def apply_decisions(m: Any, rows: np.ndarray, action: np.ndarray, target: np.nda
 
     up = rows[action == K.UPGRADE]
     if up.size:
+        rights.on_upgrade(m, up)
         cost = c.upgrade_cost_share * f.revenue[up]
         rec.add_money("upgrade", f.park[up], cost * view.upgrade_subsidy_share[f.park[up]])
         f.z_level[up] += c.upgrade_gain * c.upgrade_gain_decay ** f.upgrades[up]
@@ -186,6 +211,7 @@ def apply_decisions(m: Any, rows: np.ndarray, action: np.ndarray, target: np.nda
 
     ex = rows[action == K.EXIT]
     if ex.size:
+        rights.give_up(m, ex)
         f.alive[ex] = False
         f.left[ex] = t
         rec.event("exit", f.id[ex], f.park[ex], np.full(ex.size, -1))
@@ -205,6 +231,8 @@ def apply_decisions(m: Any, rows: np.ndarray, action: np.ndarray, target: np.nda
         f.shared_from[mv[opens]] = origin[opens]
         f.shared_until[mv[opens]] = t + m.params.fiscal.quarters
         rec.event("relocation", f.id[mv], origin, dest)
+        rights.on_move(m, mv, dest)
+        chains.on_move(m, mv, origin)
         f.park[mv] = dest
         update_revenue_rows(m, mv)
 

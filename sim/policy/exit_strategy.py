@@ -4,7 +4,8 @@ Every strategy is the same four choices, set by the ``exit_strategy`` config gro
 
 * **candidates** — the parks that may be listed: ``exit_list`` (the plan's own rule: every
   non-integrated park that becomes neither a characteristic base nor an urban functional zone)
-  or ``non_integrated`` (every park outside the 14 main platforms);
+  or ``non_integrated`` (every park outside the 14 main platforms; the characteristic bases
+  only with ``list_characteristic``, ``add_parks`` names any park);
 * **order** — ``none``, ``tax_per_mu`` (least efficient first) or ``distance`` (farthest from a
   main platform first);
 * **selection** — the first ``share`` of the ordered candidates, and/or those with tax per mu
@@ -69,6 +70,7 @@ class Config:
     csv: str | None = None
     add_parks: list[str] = field(default_factory=list)
     exempt_parks: list[str] = field(default_factory=list)
+    list_characteristic: bool = False
     clearance_per_quarter: float = 0.5
     late_compensation_share: float = 0.5
     renter_compensation_share: float = 0.3
@@ -193,6 +195,8 @@ def rule_based(parks: Parks, cfg: Any, period: Period, facts: ParkFacts,
                compensation: float, relocation_subsidy: float) -> ExitSchedule:
     """Candidates → order → selection → timing (see the module docstring)."""
     cand = _candidates(parks, cfg.candidates)
+    if not cfg.list_characteristic:
+        cand &= ~parks.has_role("characteristic")
     index = {pid: i for i, pid in enumerate(parks.ids)}
     for pid in cfg.add_parks:
         cand[index[pid]] = True

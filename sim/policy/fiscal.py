@@ -218,7 +218,7 @@ def jurisdiction_table(rules: FiscalRules, sharing: TaxSharing, parks: Parks, ye
         parks: The parks.
         years: (Q,) the year of each quarter.
         q: (Q, P) arrays per quarter and park: ``tax`` (all levels), the :data:`FLOWS`,
-            ``subsidies``, ``compensation`` and ``land_revenue``.
+            ``subsidies``, ``compensation``, ``land_revenue`` and ``rights_revenue``.
 
     Returns:
         One row per year and jurisdiction (``kind``, ``jurisdiction_id``, ``county_id``,
@@ -226,8 +226,10 @@ def jurisdiction_table(rules: FiscalRules, sharing: TaxSharing, parks: Parks, ye
         level of government (``collected_<level>``); what its own budget received
         (``received``), of which shared in or out by the rule (``shared_in``, ``shared_out``:
         origin shares and key together); subsidies and compensation it paid; the land
-        revenue of its government-fund budget; and ``balance`` = received − subsidies −
-        compensation (general budget). The balances sum to the run's ``net_fiscal``.
+        revenue of its government-fund budget; the paid-use fees of the energy-use and
+        emission rights acquired on its territory (``rights_revenue``, counties only; non-tax
+        revenue, reported beside the balance); and ``balance`` = received − subsidies −
+        compensation (general budget, tax-based). The balances sum to the run's ``net_fiscal``.
     """
     uy, inv = np.unique(years, return_inverse=True)
 
@@ -247,14 +249,16 @@ def jurisdiction_table(rules: FiscalRules, sharing: TaxSharing, parks: Parks, ye
     below = np.eye(J)[rules.host]
     zero = np.zeros_like(y["tax"])
     blocks = [
-        ("city", city, level_tax[:, :, LEVELS.index("city")], zero, zero, zero, zero, zero),
+        ("city", city, level_tax[:, :, LEVELS.index("city")], zero, zero, zero, zero, zero,
+         zero),
         ("county", county, y["kept_county"], (1 - ret) * y["shared_in"],
-         (1 - ret) * y["shared_out"], y["subsidies"], y["compensation"], y["land_revenue"]),
+         (1 - ret) * y["shared_out"], y["subsidies"], y["compensation"], y["land_revenue"],
+         y["rights_revenue"]),
         ("below", below, y["kept_host"], ret * y["shared_in"] + y["key_in"],
-         ret * y["shared_out"] + y["key_out"], zero, zero, zero),
+         ret * y["shared_out"] + y["key_out"], zero, zero, zero, zero),
     ]
     frames = []
-    for kind, member, received, s_in, s_out, subs, comp, land in blocks:
+    for kind, member, received, s_in, s_out, subs, comp, land, rights in blocks:
         n = member.shape[1]
         if kind == "city":
             kinds, ids, cty, synth = ["city"], ["jinhua"], [None], [False]
@@ -280,6 +284,7 @@ def jurisdiction_table(rules: FiscalRules, sharing: TaxSharing, parks: Parks, ye
         df["subsidies"] = agg(subs)
         df["compensation"] = agg(comp)
         df["land_revenue"] = agg(land)
+        df["rights_revenue"] = agg(rights)
         df["balance"] = df["received"] - df["subsidies"] - df["compensation"]
         frames.append(df)
     out = pd.concat(frames, ignore_index=True)

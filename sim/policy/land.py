@@ -9,13 +9,12 @@ Feeds the model (a :class:`LandPolicy`):
   §二(三));
 * **the yearly quota and re-use** — :meth:`LandPolicy.release`, applied by each county's
   :class:`~agents.Government` every quarter;
-* **small-and-micro enterprise parks** (小微企业园) — characteristic parks let floor space to
-  renters only (under ``quota_main_only`` they get no land to sell), and their floor space grows
-  by ``small_park_floor_growth`` over the first ``small_park_build_quarters`` quarters (the parks
-  under construction in 2020), released by the county governments;
 * **park terms of the kernel** — the land-use tax per mu (county rates × ``land_use_tax_scale``),
   what an owner recovers per mu when it sells its plot (``land_resale_share`` × market price),
-  the floor-space rent per mu of footprint, and which parks let floor space only.
+  and the floor-space rent per mu of footprint.
+
+The characteristic bases' floor space and renters-only rule are the ``characteristic`` group's
+(:mod:`sim.policy.characteristic`).
 """
 
 from __future__ import annotations
@@ -44,8 +43,6 @@ class Config:
     land_use_tax_scale: float = 1.0
     rent_yuan_per_m2_month: float = 6.0
     floor_area_ratio: float = 1.2
-    small_park_floor_growth: float = 0.75
-    small_park_build_quarters: int = 8
 
 
 def validate(cfg: Any, registry: Any = None) -> None:
@@ -57,8 +54,6 @@ def validate(cfg: Any, registry: Any = None) -> None:
     check_range(cfg, "land.land_use_tax_scale", 0)
     check_range(cfg, "land.rent_yuan_per_m2_month", 0)
     check_range(cfg, "land.floor_area_ratio", 0, lo_open=True)
-    check_range(cfg, "land.small_park_floor_growth", 0)
-    check_range(cfg, "land.small_park_build_quarters", 1)
 
 
 @dataclass(frozen=True)
@@ -73,8 +68,6 @@ class LandPolicy:
     reuse_vacated_share: float
     land_use_tax_scale: float
     rent_per_mu: float  # 万元 a year per mu of footprint of let floor space
-    small_park_floor_growth: float
-    small_park_build_quarters: int
 
     def initial_capacity(self, parks: Parks) -> np.ndarray:
         """Industrial land (mu) each park may hold at the start."""
@@ -110,23 +103,11 @@ class LandPolicy:
         reused = self.reuse_vacated_share * pending_mu * weights if pending_mu > 0 else None
         return added, reused
 
-    def renters_only(self, parks: Parks) -> np.ndarray:
-        """Parks that let floor space and sell no land: the small-and-micro enterprise parks."""
-        return parks.has_role("characteristic") & self.quota_main_only
-
-    def floor_added(self, parks: Parks, step: int) -> np.ndarray:
-        """Floor space (mu of footprint) the small-park build-out adds to each park at ``step``."""
-        if step >= self.small_park_build_quarters:
-            return np.zeros(parks.n)
-        return (self.small_park_floor_growth / self.small_park_build_quarters
-                * parks.land_in_use0 * parks.has_role("characteristic"))
-
     def park_terms(self, parks: Parks) -> dict[str, np.ndarray]:
         """Kernel park terms: land-use tax and rent (万元/mu/yr), resale value (万元/mu)."""
         return {"land_tax": parks.land_tax * self.land_use_tax_scale,
                 "rent_per_mu": np.full(parks.n, self.rent_per_mu),
-                "resale_per_mu": self.land_resale_share * parks.land_price,
-                "renters_only": self.renters_only(parks)}
+                "resale_per_mu": self.land_resale_share * parks.land_price}
 
 
 def build(cfg: Any, world: World) -> LandPolicy:
@@ -143,6 +124,4 @@ def build(cfg: Any, world: World) -> LandPolicy:
         # 元/m²/month × 12 months × floor m² per mu of footprint, in 万元
         rent_per_mu=float(land.rent_yuan_per_m2_month) * 12 * float(land.floor_area_ratio)
         / MU_PER_M2 / 1e4,
-        small_park_floor_growth=float(land.small_park_floor_growth),
-        small_park_build_quarters=int(land.small_park_build_quarters),
     )

@@ -31,6 +31,10 @@ MAIN_TABLES = (
                  ("net_fiscal_change_yi", "yi")]),),
     (("levels", [(f"tax_{lv}_change_yi", "yi") for lv in LEVELS]),
      ("local", [("local_tax_change_yi", "yi"), ("local_budget_cost_yi", "yi")])),
+    (("bases", [("micro_park_moved_in", "int"), ("incubator_entered", "int"),
+                ("incubator_graduated", "int")]),
+     ("rights", [("energy_use_last_year_wan_tce", "int"), ("emission_last_year_t", "int"),
+                 ("rights_revenue_yi", "yi"), ("emission_price_end", "dec")])),
 )
 
 

@@ -22,4 +22,5 @@ class RunResult:
     classes: pd.DataFrame
     fiscal: pd.DataFrame  # tax per year, county and level of government, as collected
     jurisdictions: pd.DataFrame  # budgets per year of city, counties, platforms and towns
+    rights: pd.DataFrame  # energy-use and emission rights per quarter and pool
     model: Any = field(default=None, repr=False)  # the ParkConsolidationModel, if kept

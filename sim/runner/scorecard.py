@@ -101,7 +101,11 @@ def scorecard(model: ParkConsolidationModel, parks_df: pd.DataFrame, events: pd.
     main = parks_df["role"].to_numpy() == "main_platform"
     entries = events[events["event"] == "entry"]
     park_role = dict(zip(parks_df["park_id"], parks_df["role"], strict=True))
-    outside = int(sum(park_role[p] != "main_platform" for p in entries["to_park"]))
+    path = dict(zip(parks_df["park_id"], parks_df["path"], strict=True))
+    # targeted attraction (靶向招商) outside the main platforms; the incubators' start-ups
+    # (创业创新园) are not attraction
+    outside = int(sum(park_role[p] != "main_platform" and path[p] != "incubator"
+                      for p in entries["to_park"]))
     values = {
         "main_platforms": float((plat["firms"] > 0).sum()),
         # 1–2 signature industries per platform, read as the policy means it: each platform

@@ -71,6 +71,7 @@ def write_run(result: RunResult, out_dir: str | Path, figures: bool = True,
         write_parquet(result.classes, out / "classes.parquet"),
         write_parquet(result.fiscal, out / "fiscal.parquet"),
         write_parquet(result.jurisdictions, out / "jurisdictions.parquet"),
+        write_parquet(result.rights, out / "rights.parquet"),
     ]
     if csv:
         written.append(write_csv(result.timeseries, out / "timeseries.csv"))

@@ -30,6 +30,22 @@ def format_summary(summary: dict[str, Any]) -> str:
     if "land_revenue_yi" in ind:
         lines.append(f"  land revenue {ind['land_revenue_yi']:,.0f} 亿元 (government-fund budget)   "
                      f"converted to urban use {ind['land_converted_mu']:,.0f} mu")
+    if ind.get("energy_price_end") is not None:
+        lines.append(
+            f"  last year: energy use {ind['energy_use_last_year_wan_tce']:,.0f}万 tce   emissions "
+            f"{ind['emission_last_year_t']:,.0f} t   rights fees {ind['rights_revenue_yi']:,.2f} "
+            f"亿元   prices at the end {ind['energy_price_end'] * 1e4:,.0f} 元/tce, "
+            f"{ind['emission_price_end']:,.2f} 万元/t")
+    bases = summary.get("characteristic_bases")
+    if bases:
+        town, micro, inc = bases["town"], bases["micro_park"], bases["incubator"]
+        scale = summary["firm_scale"]
+        lines.append(
+            f"  characteristic bases: towns {town['firms_start'] / scale:,.0f} → "
+            f"{town['firms_end'] / scale:,.0f} firms   small-micro parks moved in "
+            f"{micro['moved_in'] / scale:,.0f}   incubators: start-ups {inc['entered'] / scale:,.0f}, "
+            f"graduated {inc['graduated'] / scale:,.0f} ({inc['graduated_to_main'] / scale:,.0f} "
+            f"to main platforms)")
     card = summary["scorecard"]
     outcomes = [s for s in card if s["kind"] == "outcome"]
     for kind, title in (("outcome", f"scorecard, outcomes (policy target → model, 2025): "

@@ -14,8 +14,10 @@ from ..config import code_fingerprint, config_hash
 from ..domain import CLASSES, LADDER_STEPS, ROLES, STAGES, YI
 from ..model import ParkConsolidationModel
 from ..phases.decisions import land_price_elasticity
+from ..policy.characteristic import PATHS
 from ..scenario.fiscal import LEVELS
 from .result import RunResult
+from .rights_table import rights_table
 from .scorecard import outcomes_met, platform_table, scorecard
 
 
@@ -40,7 +42,8 @@ def firms_table(model: ParkConsolidationModel) -> pd.DataFrame:
         "firm": f.id, "park_id": parks.ids[f.park], "origin_park_id": parks.ids[f.origin],
         "role": np.array(ROLES)[parks.role[f.park]],
         "sector": model.sectors.ids[f.sector], "stage": np.array(STAGES)[f.stage],
-        "alive": f.alive.copy(), "land_mu": f.land.copy(), "revenue": f.revenue.copy(),
+        "alive": f.alive.copy(), "land_mu": f.land.copy(), "renter": f.renter.copy(),
+        "revenue": f.revenue.copy(),
         "jobs": f.jobs.copy(),
         "evaluation_class": np.r_[np.array(CLASSES, dtype=object), None][f.cls],
         "d_years": f.d_years.copy(), "upgrades": f.upgrades.copy(),
@@ -105,13 +108,19 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
         "net_fiscal_yi": float(flows["net_fiscal"].sum() / YI / scale),
         "land_revenue_yi": float(flows["land_revenue"].sum() / YI / scale),
         "land_converted_mu": float(flows["land_converted_mu"].sum() / scale),
+        # energy-use and emission rights: use in the last year, fees collected, prices at the
+        # end (means over the pools, weighted by their 2020 holdings)
+        "energy_use_last_year_wan_tce": float(last_year["energy_tce"].sum() / 1e4 / scale),
+        "emission_last_year_t": float(last_year["emission_t"].sum() / scale),
+        "rights_revenue_yi": float(flows["rights_revenue"].sum() / YI / scale),
+        **rights_prices(model),
         # behaviour read off the run: where movers go, and how location choice answers to
         # the land price (the kernel's elasticity in the last quarter's view, land owners)
         "same_county_share": same_county_share(moves, parks_df),
         "land_price_elasticity": land_price_elasticity(model),
     }
     resolved = OmegaConf.to_container(cfg, resolve=True)
-    n_initial = int(model.next_id - counts.get("entry", 0))
+    n_initial = model.first_entrant_id  # the firms of 2020 are ids 0 .. n - 1
     summary = {
         "seed": int(cfg.seed),
         "replicate": int(cfg.replicate),
@@ -127,12 +136,24 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
         "totals": totals,
         "ladder_promotions": ladder,
         "exit_list_firms": exit_list_fates(parks_df, events, n_initial),
+        "characteristic_bases": characteristic_bases(parks_df, events),
         "indicators": {k: None if v is None else round(v, 6) for k, v in indicators.items()},
         "targets_met": outcomes_met(card),
         "scorecard": card,
     }
     return RunResult(resolved, summary, ts, parks_df, plat, firms, events,
-                     rec.classes_table(), fiscal, rec.jurisdictions_table())
+                     rec.classes_table(), fiscal, rec.jurisdictions_table(),
+                     rights_table(model))
+
+
+def rights_prices(model: ParkConsolidationModel) -> dict[str, float | None]:
+    """Mean price of each right at the end, over the pools weighted by 2020 holdings (万元)."""
+    if not model.params.rights.enabled:
+        return {"energy_price_end": None, "emission_price_end": None}
+    book = model.rights
+    w = book.held0 / np.maximum(book.held0.sum(axis=1, keepdims=True), 1e-12)
+    mean = (book.price * w).sum(axis=1)
+    return {"energy_price_end": float(mean[0]), "emission_price_end": float(mean[1])}
 
 
 def same_county_share(moves: pd.DataFrame, parks: pd.DataFrame) -> float | None:
@@ -144,6 +165,33 @@ def same_county_share(moves: pd.DataFrame, parks: pd.DataFrame) -> float | None:
         return None
     county = dict(zip(parks["park_id"], parks["county_id"], strict=True))
     return float((moves["from_park"].map(county) == moves["to_park"].map(county)).mean())
+
+
+def characteristic_bases(parks: pd.DataFrame, events: pd.DataFrame) -> dict:
+    """Per path of the characteristic bases: parks, firms at start and end, flows.
+
+    ``moved_in`` counts relocations into the path's parks, ``entered`` entrants (the
+    incubators' start-ups), ``graduated`` relocations out of incubators (their graduates and
+    other tenants that moved on) and ``graduated_to_main`` those of them that went to a main
+    platform. Firm counts at the run's scale.
+    """
+    role = dict(zip(parks["park_id"], parks["role"], strict=True))
+    moves = events[events["event"] == "relocation"]
+    out = {}
+    for name in PATHS:
+        mine = parks[parks["path"] == name]
+        ids = set(mine["park_id"])
+        moved_out = moves[moves["from_park"].isin(ids)]
+        row = {"parks": len(mine), "firms_start": int(mine["firms_start"].sum()),
+               "firms_end": int(mine["firms"].sum()),
+               "moved_in": int(moves["to_park"].isin(ids).sum()),
+               "entered": int(mine["entered"].sum())}
+        if name == "incubator":
+            row["graduated"] = len(moved_out)
+            row["graduated_to_main"] = int(
+                (moved_out["to_park"].map(role) == "main_platform").sum())
+        out[name] = row
+    return out
 
 
 def exit_list_fates(parks: pd.DataFrame, events: pd.DataFrame, n_initial: int) -> dict:

@@ -27,6 +27,8 @@ FIRM_COLUMNS: dict[str, type] = {
     # fiscal sharing: the park whose budgets share the firm's tax (-1: none) and until which
     # step (sim/policy/fiscal.py)
     "shared_from": np.int64, "shared_until": np.int64,
+    # energy-use and emission rights held (tce, t a year; sim/policy/rights.py)
+    "energy_held": np.float64, "emission_held": np.float64,
 }
 
 
@@ -227,4 +229,5 @@ def draw_firms(rng: np.random.Generator, park: np.ndarray, stage: np.ndarray, pa
         "renter": (stage <= MICRO) & (land < fd.renter_max_land_mu), "trend": np.zeros(n),
         "outside": np.zeros(n), "shared_from": np.full(n, -1, dtype=np.int64),
         "shared_until": np.full(n, -1, dtype=np.int64),
+        "energy_held": np.zeros(n), "emission_held": np.zeros(n),
     }

@@ -25,6 +25,7 @@ class Parks:
     platform: np.ndarray  # int index into platform_ids, -1 if not a main-platform member
     platform_ids: np.ndarray
     level: np.ndarray
+    kind: np.ndarray  # the park's kind (parks.csv): a characteristic park's path
     synthetic: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
@@ -92,6 +93,7 @@ def build_parks(reg: Registry, firm_scale: float) -> Parks:
                            for p in parks["platform_id"]], dtype=np.int64),
         platform_ids=platform_ids,
         level=parks["level"].to_numpy(dtype=object),
+        kind=parks["kind"].to_numpy(dtype=object),
         synthetic=parks["synthetic"].astype(str).str.lower().eq("true").to_numpy(),
         lat=parks["lat"].to_numpy(float),
         lon=parks["lon"].to_numpy(float),

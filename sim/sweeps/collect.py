@@ -33,7 +33,11 @@ BASELINE = "none"
 
 
 def flatten_summary(summary: dict) -> dict[str, Any]:
-    """One sweep-table row of a run summary: totals, indicators, exit-list fates, scorecard."""
+    """One sweep-table row of a run summary.
+
+    Totals, indicators, exit-list fates, the characteristic bases (``<path>_<figure>``) and
+    the scorecard.
+    """
     row: dict[str, Any] = {"strategy": summary.get("exit_strategy"),
                            "scenario_name": summary.get("scenario"),
                            "firm_scale": summary.get("firm_scale")}
@@ -43,6 +47,8 @@ def flatten_summary(summary: dict) -> dict[str, Any]:
         row[f"promoted_{k}"] = v
     for k, v in summary.get("exit_list_firms", {}).items():
         row[f"exit_list_{k}"] = v
+    for path, figures in summary.get("characteristic_bases", {}).items():
+        row.update({f"{path}_{k}": v for k, v in figures.items()})
     row["targets_met"] = summary.get("targets_met")
     for c in summary.get("scorecard", []):
         row[f"score_{c['target']}"] = c["model_value"]

@@ -36,7 +36,9 @@ STAT_COLUMNS = (
     "jobs_kept", "relocated_to_main", "relocated_to_other", "upgraded", "exited",
     "subsidies_paid_yi", "compensation_paid_yi", "net_fiscal_yi", "fiscal_cost_yi",
     "main_platform_tax_per_mu", "targets_met", *CHANGED, "local_budget_cost_yi",
-    "land_converted_mu", "land_revenue_yi",
+    "land_converted_mu", "land_revenue_yi", "micro_park_moved_in", "incubator_entered",
+    "incubator_graduated", "energy_use_last_year_wan_tce", "emission_last_year_t",
+    "rights_revenue_yi", "emission_price_end",
 )
 
 

@@ -58,3 +58,46 @@ def test_resolve_capacity_hand_example():
     # reversed priority: 1, 3, 6 fit (10), the other 6 does not
     got = resolve_capacity(dest, land, remaining, np.array([4, 3, 2, 1, 0]))
     assert got.tolist() == [False, True, True, True, False]
+
+
+def reference_claims(dest, land, remaining, priority, pool, need, reserve):
+    """Serve claims one by one: land (claims with land) and the pool's rights must both fit."""
+    left_land = remaining.astype(float).copy()
+    left = reserve.astype(float).copy()
+    acc = np.zeros(len(dest), dtype=bool)
+    for i in priority:
+        if land[i] > 0 and land[i] > left_land[dest[i]]:
+            continue
+        if pool[i] >= 0 and (need[i] > left[pool[i]]).any():
+            continue
+        if pool[i] >= 0:
+            left[pool[i]] -= need[i]
+        left_land[dest[i]] -= land[i]
+        acc[i] = True
+    return acc
+
+
+@settings(max_examples=300, deadline=None)
+@given(capacity_cases(), st.data())
+def test_resolve_claims_matches_sequential_reference(case, data):
+    """resolve_claims (land and pooled rights) equals serving the claims one by one."""
+    from agents.capacity import resolve_claims
+
+    dest, land, remaining, priority = case
+    n, n_pools = dest.size, 3
+    pool = np.array(data.draw(st.lists(st.integers(-1, n_pools - 1), min_size=n, max_size=n)),
+                    dtype=np.int64)
+    need = np.array(data.draw(st.lists(st.lists(st.integers(0, 6), min_size=2, max_size=2),
+                                       min_size=n, max_size=n)), dtype=float).reshape(n, 2)
+    reserve = np.array(data.draw(st.lists(st.lists(st.integers(-2, 15), min_size=2, max_size=2),
+                                          min_size=n_pools, max_size=n_pools)),
+                       dtype=float).reshape(n_pools, 2)
+    land = np.maximum(land, 1.0)  # moves claim land; rights-only claims are tested below
+    got = resolve_claims(dest, land, np.maximum(remaining, 0), priority, pool, need, reserve)
+    want = reference_claims(dest, land, np.maximum(remaining, 0), priority, pool, need, reserve)
+    np.testing.assert_array_equal(got, want)
+    # upgrades in place claim no land: only their rights count
+    zero = np.zeros(n)
+    got = resolve_claims(dest, zero, np.full(4, -1.0), priority, pool, need, reserve)
+    want = reference_claims(dest, zero, np.full(4, -1.0), priority, pool, need, reserve)
+    np.testing.assert_array_equal(got, want)

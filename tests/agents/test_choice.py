@@ -16,10 +16,10 @@ from agents.choice import (
     ChoiceParams,
     DeciderRows,
     ParkView,
-    mnl_probabilities,
     utilities,
 )
 from agents.elasticity import price_elasticity
+from agents.logit import mnl_probabilities
 
 LAMBDA, H, SIZE = 2.0, 5.0, 1000.0  # money coefficient, horizon, trend revenue of the deciders
 BETA = LAMBDA / SIZE  # utility per 万元
@@ -41,7 +41,8 @@ def base_params(**kw) -> ChoiceParams:
 
 def park_view(vacating=(False, False, False, False), remaining=(0.0, 100.0, 100.0, 100.0),
               subsidy=5.0, compensation=20.0, late=10.0, upgrade_share=0.2, main_only=True,
-              renters_only=(False, False, False, False)) -> ParkView:
+              renters_only=(False, False, False, False),
+              focus_only=(False, False, False, False)) -> ParkView:
     """Four parks, two sectors.
 
     0: an old park (the deciders' home), county 0; 1: main platform 5 km away, county 0;
@@ -58,6 +59,7 @@ def park_view(vacating=(False, False, False, False), remaining=(0.0, 100.0, 100.
         county=np.array([0, 0, 1, 0]), is_main=is_main, land_price=land_price,
         land_tax=np.array([0.6, 0.6, 0.5, 0.6]), rent_per_mu=np.full(4, 3.0),
         resale_per_mu=0.5 * land_price, renters_only=np.array(renters_only),
+        focus_only=np.array(focus_only),
         upgrade_subsidy_share=np.full(4, upgrade_share),
         subsidy_eligible=is_main | (not main_only), premium=np.array([0.0, 0.05, 0.05, 0.0]),
         vacating=vac, compensation=np.where(vac, compensation, 0.0),
@@ -166,6 +168,19 @@ def test_renters_only_parks_take_no_owners():
     _, _, a_renter = probs(deciders(park=(3,), renter=(True,)), DEST, pv, base_params())
     assert a_owner[0, N_FIXED:].tolist() == [False, True]
     assert a_renter[0, N_FIXED:].tolist() == [True, True]
+
+
+def test_focus_only_parks_take_firms_of_their_sectors_only():
+    """A 特色小镇 (focus_only) is a destination for firms of its leading sectors only; the
+    utilities of the destinations that stay open do not change."""
+    dest = np.array([[1, 2], [1, 2]])  # park 1 leads sector 0, park 2 sector 1
+    rows = deciders(park=(3, 3), land=(5.0, 5.0), sector=np.array([0, 1]))
+    _, u0, a0 = probs(rows, dest, park_view(), base_params())
+    _, u1, a1 = probs(rows, dest, park_view(focus_only=(False, True, True, False)),
+                      base_params())
+    assert a0[:, N_FIXED:].all()
+    assert a1[:, N_FIXED:].tolist() == [[True, False], [False, True]]
+    np.testing.assert_array_equal(u1, u0)
 
 
 def test_upgrade_is_an_investment_with_diminishing_returns():

@@ -8,12 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from agents.choice import (
-    EXIT,
-    N_FIXED,
-    choose,
-    mnl_probabilities,
-)
+from agents.choice import EXIT, N_FIXED
+from agents.logit import choose, mnl_probabilities
 
 
 def uniforms(shape, seed):

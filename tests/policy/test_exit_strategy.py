@@ -49,15 +49,29 @@ def test_none_lists_nothing(parks, facts):
 
 
 def test_lowest_efficiency_takes_the_least_efficient_share(parks, facts):
-    """lowest_efficiency: the lowest-tax-per-mu half of all non-integrated parks."""
+    """lowest_efficiency: the lowest-tax-per-mu half of the non-integrated parks that are not
+    characteristic bases."""
     s = schedule(parks, facts, "lowest_efficiency")
-    cand = ~parks.is_main
+    cand = ~parks.is_main & ~parks.has_role("characteristic")
     assert s.listed.sum() == round(0.5 * cand.sum())
     assert not (s.listed & parks.is_main).any()
     assert facts.tax_per_mu[s.listed].max() <= facts.tax_per_mu[cand & ~s.listed].min()
     t = schedule(parks, facts, "lowest_efficiency", "exit_strategy.share=1",
                  "exit_strategy.threshold=10")
     assert (t.listed == (cand & (facts.tax_per_mu < 10))).all()
+
+
+def test_characteristic_bases_are_listed_only_when_the_config_says_so(parks, facts):
+    """A rule-based strategy lists characteristic parks with list_characteristic=true, or the
+    ones named in add_parks; never by default (policy §二(三))."""
+    char = parks.has_role("characteristic")
+    every = ("exit_strategy.share=1", "exit_strategy.threshold=null")
+    assert not (schedule(parks, facts, "lowest_efficiency", *every).listed & char).any()
+    listed = schedule(parks, facts, "lowest_efficiency", *every,
+                      "exit_strategy.list_characteristic=true").listed
+    assert (listed == ~parks.is_main).all()
+    named = schedule(parks, facts, "plan", "exit_strategy.add_parks=[lanxi_smp]").listed
+    assert named[list(parks.ids).index("lanxi_smp")] and named[char].sum() == 1
 
 
 @pytest.mark.parametrize("name, key", [("phased", "tax_per_mu"), ("distance", "distance")])

@@ -36,9 +36,16 @@ def test_national_bid_row_reads_the_bidding_platforms():
     r = sim.run(base)
     bid = r.platforms[r.platforms["national_bid"]]
     assert set(bid["platform_id"]) == {"dongyang_edz", "yongkang_edz"}
-    card = {c["target"]: c for c in r.summary["scorecard"]}
-    assert card["national_bid_platforms"]["model_value"] == 2
     per_km2 = bid["output_yi"] / (bid["land_in_use_mu"] / 0.03 / 1500)
-    high = sim.run([*base, f"scorecard.national_output_per_km2_yi={per_km2.min() + 1:.3f}"])
-    card = {c["target"]: c for c in high.summary["scorecard"]}
-    assert card["national_bid_platforms"]["model_value"] == 1
+
+    def reads(result, output_min=15.0, tax_min=5.0):
+        card = {c["target"]: c for c in result.summary["scorecard"]}
+        want = int(((per_km2 >= output_min) & (bid["tax_yi"] >= tax_min)).sum())
+        assert card["national_bid_platforms"]["model_value"] == want
+        return want
+
+    assert reads(r) >= 1
+    lower = per_km2.min() + 1  # one of the two is below this output per km²
+    high = sim.run([*base, f"scorecard.national_output_per_km2_yi={lower:.3f}",
+                    "scorecard.national_tax_yi=0"])
+    assert reads(high, output_min=lower, tax_min=0.0) == 1
