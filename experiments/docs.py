@@ -23,7 +23,14 @@ from .markdown import markdown_table
 EXPERIMENTS_MD = ROOT / "docs" / "EXPERIMENTS.md"
 
 
-def runtimes_table(out: Path) -> str:
+def runtimes_table(out: Path, previous: str = "") -> str:
+    """Run times of the experiments' full runs in ``out``; an experiment that did not run
+    there (``reproduce --only``) keeps its row of the ``previous`` table."""
+    kept = {}
+    for line in previous.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[0] in EXPERIMENTS:
+            kept[cells[0]] = cells
     rows = []
     for name in EXPERIMENTS:
         path = out / name / "run-full.json"
@@ -31,7 +38,18 @@ def runtimes_table(out: Path) -> str:
             r = json.loads(path.read_text(encoding="utf-8"))
             rows.append({"experiment": name, "runs": r["runs"], "reused": r.get("reused", 0),
                          "minutes": round(r["seconds"] / 60, 1), "status": r["status"]})
+        elif name in kept:
+            _, runs, reused, minutes, status = (c.replace(",", "") for c in kept[name])
+            rows.append({"experiment": name, "runs": int(runs), "reused": int(reused),
+                         "minutes": float(minutes), "status": status})
     return markdown_table(pd.DataFrame(rows), "{:,.1f}") if rows else "(no full run yet)"
+
+
+def generated_block(text: str, key: str) -> str:
+    """The body of the generated block ``key`` of ``text`` ('' if there is none)."""
+    m = re.search(rf"<!-- generated: {re.escape(key)} -->\n(.*?)<!-- end: {re.escape(key)} -->",
+                  text, re.S)
+    return m.group(1) if m else ""
 
 
 def validation_tables(out: Path) -> dict[str, str]:
@@ -78,7 +96,7 @@ def update_docs(records: list[dict], out: Path) -> list[Path]:
             shutil.copyfile(src, dest)
             changed.append(dest)
     text = EXPERIMENTS_MD.read_text(encoding="utf-8")
-    blocks = {"runtimes": runtimes_table(out)}
+    blocks = {"runtimes": runtimes_table(out, generated_block(text, "runtimes"))}
     if (out / "validation" / "initial_state.csv").exists():
         blocks.update(validation_tables(out))
     if (out / "policy_response" / "responses.csv").exists():

@@ -126,3 +126,23 @@ def test_generated_docs_blocks():
     assert "p\\|q" in out and "1.23e+03" in out
     with pytest.raises(ValueError, match="no generated block"):
         replace_block(text, "missing", "x")
+
+
+def test_runtimes_of_experiments_not_run_keep_their_rows(tmp_path):
+    """``reproduce --only X`` refreshes X's row of the run-time table and keeps the others."""
+    import json
+
+    from experiments.docs import runtimes_table
+
+    (tmp_path / "baseline").mkdir()
+    (tmp_path / "baseline" / "run-full.json").write_text(json.dumps(
+        {"runs": 1234, "reused": 0, "seconds": 90.0, "status": "ok"}))
+    previous = runtimes_table(tmp_path)
+    assert "| baseline | 1,234 | 0 | 1.5 | ok |" in previous
+    (tmp_path / "baseline" / "run-full.json").unlink()
+    (tmp_path / "validation").mkdir()
+    (tmp_path / "validation" / "run-full.json").write_text(json.dumps(
+        {"runs": 10, "reused": 2, "seconds": 30.0, "status": "ok"}))
+    merged = runtimes_table(tmp_path, previous).splitlines()
+    assert merged[2:] == ["| validation | 10 | 2 | 0.5 | ok |", "| baseline | 1,234 | 0 | 1.5 | ok |"]
+    assert merged[1] == "|---|---:|---:|---:|---|"
