@@ -19,8 +19,9 @@ LADDER_STEPS = ("individual_to_micro", "micro_to_above_size", "above_size_to_joi
                 "joint_stock_to_listed")
 #: Per-mu evaluation classes (亩均论英雄), best first.
 CLASSES = ("A", "B", "C", "D")
-#: A park's role after integration (policy §二).
-ROLES = ("main_platform", "characteristic", "urban_transition", "exit_list")
+#: A location's role after integration (policy §二); ``outside`` is a county's industry outside
+#: any development zone (scattered industrial land, 零星工业用地), a location but not a park.
+ROLES = ("main_platform", "characteristic", "urban_transition", "exit_list", "outside")
 
 MICRO, ABOVE_SIZE = STAGES.index("micro"), STAGES.index("above_size")
 NOT_EVALUATED = -1  # class code of a firm outside the evaluation's scope

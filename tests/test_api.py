@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.domain import ConfigError
+from sim.domain import ROLES, ConfigError
 
 
 def test_run_returns_tables_without_writing(tmp_path, monkeypatch):
@@ -17,7 +17,7 @@ def test_run_returns_tables_without_writing(tmp_path, monkeypatch):
     r = sim.run(["scenario=small", "seed=4", "exit_strategy=none"])
     assert list(tmp_path.iterdir()) == []
     assert r.summary["exit_strategy"] == "none"
-    assert len(r.timeseries) == 21 * 4  # initial state + 20 quarters, four roles
+    assert len(r.timeseries) == 21 * len(ROLES)  # initial state + 20 quarters, every role
     assert r.firms["firm"].is_unique
 
 
@@ -26,7 +26,7 @@ def test_run_writes_when_given_a_directory(tmp_path):
     sim.run(["scenario=small", "output.figures=false"], output_dir=tmp_path)
     s = json.loads((tmp_path / "summary.json").read_text())
     assert s["scenario"] == "small"
-    assert pd.read_parquet(tmp_path / "timeseries.parquet").shape[0] == 84
+    assert pd.read_parquet(tmp_path / "timeseries.parquet").shape[0] == 21 * len(ROLES)
 
 
 def test_api_config_errors_raise():

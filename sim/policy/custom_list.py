@@ -60,8 +60,9 @@ def read_custom_list(path: str | Path, parks: Parks, period: Period,
         if pid not in index:
             raise ConfigError(f"{here}: unknown park id {pid!r} (see sim/data/parks.csv)")
         i = index[pid]
-        if parks.is_main[i]:
-            raise ConfigError(f"{here}: {pid!r} is a main-platform park; only parks outside "
+        if parks.is_main[i] or not parks.is_zone[i]:
+            what = "a main-platform park" if parks.is_main[i] else "not a park"
+            raise ConfigError(f"{here}: {pid!r} is {what}; only parks outside "
                               f"the 14 main platforms can be put on the exit list")
         if pid in seen:
             raise ConfigError(f"{here}: duplicate row for park {pid!r} (first on line "

@@ -105,10 +105,11 @@ def validate(cfg: Any, registry: Any = None) -> None:
                 raise ConfigError(
                     f"exit_strategy.{key}: unknown park id {pid!r}; park ids are listed in "
                     f"sim/data/parks.csv (column park_id)")
-            if key == "add_parks" and roles[pid] == "main_platform":
+            if key == "add_parks" and roles[pid] in ("main_platform", "outside"):
                 raise ConfigError(
-                    f"exit_strategy.add_parks: {pid!r} is a main-platform park; only parks "
-                    f"outside the 14 main platforms can be put on the exit list")
+                    f"exit_strategy.add_parks: {pid!r} is "
+                    f"{'a main-platform park' if roles[pid] == 'main_platform' else 'not a park'}"
+                    f"; only parks outside the 14 main platforms can be put on the exit list")
     if es.name == "custom":  # the planner's CSV is checked before anything runs
         read_custom_list(es.csv, build_parks(registry, 1.0), period, 0.0)
 
@@ -202,7 +203,7 @@ def rule_based(parks: Parks, cfg: Any, period: Period, facts: ParkFacts,
         cand[index[pid]] = True
     for pid in cfg.exempt_parks:
         cand[index[pid]] = False
-    cand &= ~parks.is_main  # main-platform parks never exit
+    cand &= ~parks.is_main & parks.is_zone  # main-platform parks never exit; only parks do
     order = [i for i in _order(parks, facts, cfg.order_by) if cand[i]]
     if cfg.threshold is not None:
         order = [i for i in order if facts.tax_per_mu[i] < float(cfg.threshold)]

@@ -9,9 +9,9 @@ county: without sharing, the town loses the tax base; with it, part follows the 
 **Budgets below the county.** The county-level part of a firm's tax (``tax_sharing.csv``) is
 collected where the firm is. Each main platform (its management committee) keeps
 ``platform_retention`` of what its parks collect, each town hosting a non-main park keeps
-``town_retention`` of what its park collects, and the county keeps the rest. Towns are derived
-from the registry: one per park outside the main platforms (``town_<park_id>``), synthetic where
-the park is. The rule in force, ``rule``, moves county-level tax between these budgets:
+``town_retention`` of what its park collects, and the county keeps the rest (all of it on its
+land outside the development zones). Towns are derived from the registry: one per park outside
+the main platforms (``town_<park_id>``), synthetic where the park is. The rule in force, ``rule``, moves county-level tax between these budgets:
 
 * ``none`` — tax stays where the firm is.
 * ``origin_share`` — the jurisdiction a firm relocated from (the town or platform of its old
@@ -85,7 +85,7 @@ class FiscalRules:
     """The budgets below the county and the sharing rule of one run, per park."""
 
     rule: str
-    host: np.ndarray  # (P,) index into ``jurisdictions``: the park's platform or town
+    host: np.ndarray  # (P,) index into ``jurisdictions``: the park's platform or town (-1: none)
     retention: np.ndarray  # (P,) share of the county-level tax its host keeps
     town_park: np.ndarray  # (N,) the park of each town
     key: np.ndarray  # (P, P) share of park p's split going to the town of park q
@@ -131,8 +131,11 @@ class FiscalRules:
 
 
 def towns(parks: Parks) -> np.ndarray:
-    """The parks with a town budget: every park outside the main platforms."""
-    return np.flatnonzero(~parks.is_main)
+    """The parks with a town budget: every park outside the main platforms.
+
+    The land outside the development zones has none: its tax is the county's.
+    """
+    return np.flatnonzero(~parks.is_main & parks.is_zone)
 
 
 def land_key(parks: Parks, town_park: np.ndarray) -> np.ndarray:
@@ -152,7 +155,7 @@ def build(cfg: Any, world: World) -> FiscalRules:
     c, parks = cfg.fiscal, world.parks
     town_park = towns(parks)
     K = parks.platform_ids.size
-    host = np.where(parks.is_main, parks.platform, 0)
+    host = np.where(parks.is_main, parks.platform, -1)
     host[town_park] = K + np.arange(town_park.size)
     plat_county = np.array([np.unique(parks.county[parks.platform == k]) for k in range(K)],
                            dtype=object)
@@ -161,7 +164,8 @@ def build(cfg: Any, world: World) -> FiscalRules:
     plat_synth = [bool(parks.synthetic[parks.platform == k].all()) for k in range(K)]
     return FiscalRules(
         rule=str(c.rule), host=host,
-        retention=np.where(parks.is_main, float(c.platform_retention), float(c.town_retention)),
+        retention=np.where(parks.is_main, float(c.platform_retention),
+                           np.where(parks.is_zone, float(c.town_retention), 0.0)),
         town_park=town_park, key=land_key(parks, town_park),
         share=float(c.share), quarters=int(round(4 * float(c.years))),
         town_share=float(c.town_share), resistance=float(c.resistance),
@@ -246,7 +250,7 @@ def jurisdiction_table(rules: FiscalRules, sharing: TaxSharing, parks: Parks, ye
     # membership matrices: parks -> jurisdiction (P, n)
     city = np.ones((parks.n, 1))
     county = np.eye(C)[parks.county]
-    below = np.eye(J)[rules.host]
+    below = np.vstack([np.eye(J), np.zeros(J)])[rules.host]  # host -1: the county's only
     zero = np.zeros_like(y["tax"])
     blocks = [
         ("city", city, level_tax[:, :, LEVELS.index("city")], zero, zero, zero, zero, zero,

@@ -77,8 +77,13 @@ class LandPolicy:
         return capacity
 
     def closed(self, parks: Parks) -> np.ndarray:
-        """Parks closed to incoming firms by the land rules (urban-transition parks)."""
-        return parks.has_role("urban_transition") & self.urban_transition_closed
+        """Locations closed to incoming firms by the land rules.
+
+        The urban-transition parks (if the rules close them), and always the land outside the
+        development zones: new industrial projects go into zones; scattered sites only lose
+        firms.
+        """
+        return (parks.has_role("urban_transition") & self.urban_transition_closed) | ~parks.is_zone
 
     def quota_eligible(self, parks: Parks, accepts: np.ndarray) -> np.ndarray:
         """Parks that receive new land (quota and re-used vacated land)."""

@@ -29,7 +29,7 @@ STRATEGY_PALETTE = ("#7f7f7f", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c5
 FATES = ("vacated", "listed, not yet vacated", "gained land use", "lost land use", "stable")
 FATE_PALETTE = ("#c0392b", "#f39c12", "#27ae60", "#8e6bbf", "#b8b8b8")
 # a park's role (sim.config.ROLES) as a marker shape on the map, by position
-ROLE_MARKERS = ("s", "^", "D", "o")
+ROLE_MARKERS = ("s", "^", "D", "o", "v")
 
 
 def _load(lang: str) -> dict[str, Any]:

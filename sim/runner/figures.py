@@ -15,7 +15,7 @@ from .io import atomic_write  # noqa: E402
 from .result import RunResult  # noqa: E402
 
 ROLE_COLORS = {"main_platform": "#1f77b4", "characteristic": "#2ca02c",
-               "urban_transition": "#9467bd", "exit_list": "#d62728"}
+               "urban_transition": "#9467bd", "exit_list": "#d62728", "outside": "#7f7f7f"}
 CLASS_COLORS = {"A": "#1a9850", "B": "#91cf60", "C": "#fee08b", "D": "#d73027"}
 PANELS = (("firms", "firms"), ("output", "output, 100M yuan per quarter"), ("tax", "tax, 100M yuan per quarter"),
           ("jobs", "jobs"), ("land_in_use_mu", "land in use, mu"),

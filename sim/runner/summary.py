@@ -19,7 +19,9 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"promoted {t['promoted']:,}",
         f"  last-year output {ind['output_last_year_yi']:,.0f} 亿元   tax "
         f"{ind['tax_last_year_yi']:,.0f} 亿元   main-platform share "
-        f"{ind['main_platform_output_share']:.1%}   land vacated {ind['land_vacated_mu']:,.0f} mu",
+        f"{ind['main_platform_output_share']:.1%} (outside the zones "
+        f"{ind.get('outside_zones_output_share', 0.0):.1%})   land vacated "
+        f"{ind['land_vacated_mu']:,.0f} mu",
         f"  subsidies {ind['subsidies_paid_yi']:,.2f} 亿元   compensation "
         f"{ind['compensation_paid_yi']:,.2f} 亿元   local budget balance "
         f"{ind['net_fiscal_yi']:,.0f} 亿元   (city scale, whole run)",

@@ -95,6 +95,11 @@ def collect_tables(model: ParkConsolidationModel, cfg: DictConfig) -> RunResult:
         "jobs_end": float(ts[ts["step"] == ts["step"].max()]["jobs"].sum() / scale),
         "main_platform_output_share": float(main["output"].sum()
                                             / max(last_year["output"].sum(), 1e-12)),
+        # the county's industry outside the development zones (scattered sites): takes no
+        # firms, so its share falls as its firms close or move into zones
+        "outside_zones_output_share": float(
+            last_year.loc[last_year["role"] == "outside", "output"].sum()
+            / max(last_year["output"].sum(), 1e-12)),
         "main_platform_tax_per_mu": float(main["tax"].sum()
                                           / max(main["land_in_use_mu"].mean(), 1e-12)),
         "land_vacated_mu": float(flows["land_vacated_mu"].sum() / scale),

@@ -46,6 +46,11 @@ class Parks:
         """Parks that are members of a main platform."""
         return self.role == ROLES.index("main_platform")
 
+    @property
+    def is_zone(self) -> np.ndarray:
+        """Locations that are development zones (parks), not a county's land outside them."""
+        return self.role != ROLES.index("outside")
+
     def has_role(self, role: str) -> np.ndarray:
         """Parks with post-integration ``role`` (one of ROLES)."""
         return self.role == ROLES.index(role)

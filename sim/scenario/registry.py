@@ -119,6 +119,12 @@ def _check_parks(d: Path, parks: pd.DataFrame, county_ids: set, sector_ids: set,
             raise ConfigError(f"{where}: main_platform park needs a platform_id from platforms.csv")
         if row["role"] != "main_platform" and has_platform:
             raise ConfigError(f"{where}: only main_platform parks have a platform_id")
+        if (row["role"] == "outside") != (row["kind"] == "scattered"):
+            raise ConfigError(f"{where}: a county's land outside the development zones has role "
+                              f"outside and kind scattered, both or neither")
+        if row["role"] == "outside" and row["land_available_mu"] > 0:
+            raise ConfigError(f"{where}: land_available_mu: must be 0 for a location outside the "
+                              f"development zones (no new industrial land outside them)")
         for s in split_list(row["leading_sectors"]):
             if s not in sector_ids:
                 raise ConfigError(f"{where}: unknown sector {s!r} in leading_sectors")

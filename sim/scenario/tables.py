@@ -70,7 +70,7 @@ TABLES: dict[str, dict[str, Column]] = {
                                  "other")),
         "kind": Column(choices=("etdz", "hitech", "industrial_park", "cluster_zone", "new_area",
                                 "bonded_zone", "characteristic_town", "micro_park",
-                                "incubator", "functional_zone", "urban_zone")),
+                                "incubator", "functional_zone", "urban_zone", "scattered")),
         "role": Column(choices=ROLES), "platform_id": Column(required=False),
         "land_in_use_mu": NONNEG, "land_available_mu": NONNEG, "lat": LAT, "lon": LON,
         "leading_sectors": Column("list", required=False), "synthetic": Column("bool"), **DOCS},

@@ -11,6 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sim.domain import ROLES
+
 TS_COLUMNS = {"quarter", "role", "firms", "output", "value_added", "tax", "jobs",
               "land_in_use_mu", "land_vacated_mu", "entered", "exited", "relocated_in",
               "relocated_out", "upgraded", "tax_per_mu", "subsidies_paid"}
@@ -39,7 +41,7 @@ def test_cli_small_scenario_end_to_end(tmp_path):
     assert all({"target", "policy_value", "model_value", "met"} <= set(c) for c in s["scorecard"])
     ts = pd.read_parquet(out / "timeseries.parquet")
     assert TS_COLUMNS <= set(ts.columns)
-    assert ts.groupby("quarter")["role"].nunique().eq(4).all()
+    assert ts.groupby("quarter")["role"].nunique().eq(len(ROLES)).all()
     assert ts["quarter"].iloc[-1] == "2025Q4"
     ev = pd.read_parquet(out / "events.parquet")
     assert {"quarter", "firm", "event", "from_park", "to_park"} <= set(ev.columns)

@@ -52,7 +52,7 @@ def test_lowest_efficiency_takes_the_least_efficient_share(parks, facts):
     """lowest_efficiency: the lowest-tax-per-mu half of the non-integrated parks that are not
     characteristic bases."""
     s = schedule(parks, facts, "lowest_efficiency")
-    cand = ~parks.is_main & ~parks.has_role("characteristic")
+    cand = ~parks.is_main & parks.is_zone & ~parks.has_role("characteristic")
     assert s.listed.sum() == round(0.5 * cand.sum())
     assert not (s.listed & parks.is_main).any()
     assert facts.tax_per_mu[s.listed].max() <= facts.tax_per_mu[cand & ~s.listed].min()
@@ -69,7 +69,7 @@ def test_characteristic_bases_are_listed_only_when_the_config_says_so(parks, fac
     assert not (schedule(parks, facts, "lowest_efficiency", *every).listed & char).any()
     listed = schedule(parks, facts, "lowest_efficiency", *every,
                       "exit_strategy.list_characteristic=true").listed
-    assert (listed == ~parks.is_main).all()
+    assert (listed == (~parks.is_main & parks.is_zone)).all()
     named = schedule(parks, facts, "plan", "exit_strategy.add_parks=[lanxi_smp]").listed
     assert named[list(parks.ids).index("lanxi_smp")] and named[char].sum() == 1
 
@@ -179,8 +179,9 @@ def test_bad_custom_list_stops_the_cli_before_running(tmp_path):
 def test_custom_strategy_runs_and_vacates_only_its_parks(tmp_path):
     """A custom list runs end to end: only its parks are vacated, and with every firm left
     ordered out at the deadline (clearance 1 a quarter) none is there after it."""
+    # resistance 0: towns clear at the strategy's pace whatever they lose
     r = sim.run(["scenario=small", "exit_strategy=custom", "exit_strategy.clearance_per_quarter=1",
-                 f"exit_strategy.csv={_csv(tmp_path, GOOD)}"])
+                 "fiscal.resistance=0", f"exit_strategy.csv={_csv(tmp_path, GOOD)}"])
     p = r.parks.set_index("park_id")
     assert set(p.index[p["exit_listed"]]) == {"wuyi_tongqin_fz", "wuyi_quanxi_fz"}
     assert (p.loc[p["exit_listed"], "firms"] == 0).all()

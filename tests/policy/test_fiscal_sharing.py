@@ -61,10 +61,12 @@ def test_towns_clear_more_slowly_the_more_they_lose(runs):
     strategy's times 1 − resistance × (1 − what the rule gives back)."""
     m = runs["origin_share"].model
     towns = list(m.agents_by_type[Town])
-    assert sorted(t.park for t in towns) == list(np.flatnonzero(~m.parks.is_main))
+    assert sorted(t.park for t in towns) == list(np.flatnonzero(~m.parks.is_main
+                                                                & m.parks.is_zone))
     assert all(t.synthetic == m.parks.synthetic[t.park] for t in towns)
     base = m.exit_schedule.clearance_per_quarter
-    pace = {k: r.parks.loc[~r.model.parks.is_main, "clearance_per_quarter"]
+    pace = {k: r.parks.loc[~r.model.parks.is_main & r.model.parks.is_zone,
+                           "clearance_per_quarter"]
             for k, r in runs.items()}
     assert np.allclose(pace["none"], base * 0.5)  # resistance 0.5, nothing given back
     assert np.allclose(pace["origin_share"], base * (1 - 0.5 * (1 - 0.5)))  # half, 6 of 5 years

@@ -40,7 +40,7 @@ def test_registry_platforms_have_members(registry):
 
 
 def test_registry_roles_allowed(registry):
-    """Every park has one of the four roles, and only main-platform parks have a platform."""
+    """Every row has one of the roles, all used; only main-platform parks have a platform."""
     parks = registry.parks
     assert set(parks["role"]) <= set(ROLES)
     assert set(parks["role"]) == set(ROLES)
