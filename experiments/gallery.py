@@ -30,6 +30,7 @@ import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from sim.calibration import refit  # noqa: E402
 from sim.report.fonts import register_cjk_font  # noqa: E402
 from sim.runner.io import atomic_write, write_csv  # noqa: E402
 from sim.sweeps.collect import collect  # noqa: E402
@@ -164,6 +165,15 @@ def experiment_sweep_params(name: str, overrides: list[str]) -> dict[str, str]:
     return {str(k): str(v) for k, v in params.items()}
 
 
+def _refit_status(args: list[str]):
+    """A progress-bar status counting the refits of a sweep that refits (None otherwise): its
+    refits run before its first run, and take most of its time."""
+    stores = [a.split("=", 1)[1] for a in args if a.startswith("calibration.store=")]
+    if "calibration.refit=true" not in args or not stores:
+        return None
+    return lambda: f"refits made {refit.made(Path(stores[-1]))}"
+
+
 def multirun(ctx: Context, overrides: list[str] = (), total: int | None = None,
              experiment: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run ``parksim -m +experiment=<name> <overrides>`` into the experiment's sweep directory
@@ -188,7 +198,7 @@ def multiruns(ctx: Context, sweeps: list[list[str]], totals: list[int] | None = 
         total = totals[k] if totals else count_jobs(args, experiment_sweep_params(name, args))
         expected += total
         log = ctx.out / "sweep" / (f"{ctx.mode}.log" if len(sweeps) == 1 else f"{ctx.mode}-{k}.log")
-        launch(args, sweep_dir, total, log, desc=ctx.name)
+        launch(args, sweep_dir, total, log, desc=ctx.name, status=_refit_status(args))
     table, ts = collect(sweep_dir, write=True, figures=False)
     failed = table[table["status"] != "ok"]
     if len(failed):

@@ -87,7 +87,8 @@ COUNTERPARTS: dict[str, tuple[str, str]] = {
         f"tax / electricity of the below-size firms in the evaluation, {_RATIO}",
         "scenario.tax_stage_factor of the below-size stages (0.3) was set from it"),
     "main_platform_land": (
-        "industrial land in use on the main-platform parks (14 platforms, 2020), mu",
+        "industrial land in use on the main-platform parks (14 platforms, 2020): held by firms "
+        "or idle, mu",
         "parks.csv platform land was scaled to ≈160k mu after this report"),
     "micro_park_land_per_firm": (
         "mean land of the micro (规下 company) firms, mu",
@@ -221,7 +222,7 @@ def model_figures(model) -> dict[str, float]:
         "above_size_firms": above.sum() / scale,
         "above_size_output": a["revenue"][above].sum() / YI / scale,
         "main_platforms": float(np.unique(parks.platform[parks.platform >= 0]).size),
-        "main_platform_land": model.land_in_use[parks.is_main].sum() / scale,
+        "main_platform_land": (model.land_in_use + parks.land_idle0)[parks.is_main].sum() / scale,
         "micro_park_land_per_firm": land[stage == MICRO].mean(),
         "heyetang_firms": (np.isin(park, heyetang).sum() / scale if heyetang.size else np.nan),
         "zone_va_share": (a["va"][above & np.isin(parks.level[park], ZONE_LEVELS)].sum()

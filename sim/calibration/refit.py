@@ -118,6 +118,11 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def made(store: Path) -> int:
+    """How many refits are finished in refit store ``store``."""
+    return sum(1 for _ in Path(store).glob(f"refit-*/{DONE}"))
+
+
 def result(r: Refit) -> dict | None:
     """The finished refit's record (estimates, fit per moment), or None if not made yet."""
     done = r.directory / DONE

@@ -81,7 +81,8 @@ def validate(cfg: Any, registry: Any = None) -> None:
     es = cfg.exit_strategy
     period = period_of(cfg)
     check_choice(cfg, "exit_strategy.name", STRATEGIES)
-    period.window(es.vacate_start, es.deadline, "exit_strategy.vacate_start/deadline")
+    if es.name not in ("none", "custom"):  # no list, or one with its own windows (its CSV)
+        period.window(es.vacate_start, es.deadline, "exit_strategy.vacate_start/deadline")
     check_choice(cfg, "exit_strategy.candidates", CANDIDATES)
     check_choice(cfg, "exit_strategy.order_by", ORDERS)
     for key in ("share", "clearance_per_quarter", "late_compensation_share",

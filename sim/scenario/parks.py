@@ -29,12 +29,15 @@ class Parks:
     synthetic: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
-    land_in_use0: np.ndarray  # mu, scaled by firm_scale
+    land_in_use0: np.ndarray  # mu held by firms, scaled by firm_scale
     land_available0: np.ndarray  # mu, scaled by firm_scale
     land_price: np.ndarray  # 万元/mu market price of the county
     land_tax: np.ndarray  # 万元/mu/yr urban land-use tax of the county
     leading: np.ndarray  # P×S bool: the park's leading sectors (its platform's for members)
     distance_km: np.ndarray  # P×P great-circle distance
+    # mu of the registry's land in use that no firm holds at the start (idle, under-used plots);
+    # set when the world's firms are drawn (sim/scenario/world.py)
+    land_idle0: np.ndarray | None = None
 
     @property
     def n(self) -> int:

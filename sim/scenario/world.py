@@ -66,6 +66,7 @@ def build_world(scfg: Any, rng: np.random.Generator, above_size_threshold: float
     affinity = np.array([[float(x) for x in scfg.role_stage_affinity[r]] for r in ROLES])
 
     counts = np.round(reg.stages["count_2020"].to_numpy(float) * scale).astype(np.int64)
+    stage_counts = reg.stages["count_2020"].to_numpy(float) * scale  # unrounded: scale-free
     weights = county_placement(parks, parks.land_in_use0[:, None] * affinity[parks.role],
                                reg.counties.set_index("county_id")["industry_weight"])
     park_list, stage_list = [], []
@@ -92,12 +93,23 @@ def build_world(scfg: Any, rng: np.random.Generator, above_size_threshold: float
     premium = np.where(parks.is_main, main_platform_premium, 0.0)
     cols = draw_firms(rng, park, stage, parks, sectors, fd, first_id=0, step=-1, premium=premium)
 
-    # the firms of a park occupy its land in use: rescale their plots, keeping relative sizes
+    # the firms of a park hold the land its expected firms need (stage counts × placement
+    # shares × mean plot of the stage), at most its land in use; the rest of the registry's land
+    # in use is idle (闲置, 低效用地: plots no operating firm works). The drawn plots are scaled
+    # to fill the held land exactly, keeping relative sizes. Expected, not drawn, plots set the
+    # split, so that it does not depend on firm_scale
+    share = np.divide(weights, weights.sum(axis=0), out=np.zeros_like(weights),
+                      where=weights.sum(axis=0) > 0)
+    mean_plot = fd.land_median * np.exp(fd.land_sigma**2 / 2)  # lognormal mean by stage
+    expected = share @ (stage_counts * mean_plot)
     used = np.bincount(park, weights=cols["land"], minlength=parks.n)
-    factor = np.divide(parks.land_in_use0, used, out=np.zeros(parks.n), where=used > 0)
+    factor = np.divide(np.minimum(parks.land_in_use0, expected), used, out=np.zeros(parks.n),
+                       where=used > 0)
     cols["land"] = cols["land"] * factor[park]
     cols["renter"] = (cols["stage"] <= MICRO) & (cols["land"] < fd.renter_max_land_mu)
-    parks.land_in_use0 = np.bincount(park, weights=cols["land"], minlength=parks.n)
+    held = np.bincount(park, weights=cols["land"], minlength=parks.n)
+    parks.land_idle0 = parks.land_in_use0 - held
+    parks.land_in_use0 = held
 
     firms = Firms()
     firms.append(cols)

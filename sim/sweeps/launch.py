@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -46,12 +47,14 @@ def _count_runs(sweep_dir: Path, hashes: frozenset[str] | None = None) -> int:
 
 
 def launch(overrides: list[str], sweep_dir: Path, total: int | None, log_path: Path,
-           desc: str = "parksim", hashes: list[str] | None = None) -> None:
+           desc: str = "parksim", hashes: list[str] | None = None,
+           status: Callable[[], str] | None = None) -> None:
     """Run ``python -m sim -m <overrides>`` into ``sweep_dir`` in a child process.
 
     Hydra owns its process; its output goes to ``log_path``, with a progress bar over the runs
     in the store (over the runs of config hash ``hashes`` only, if given: a store shared by
-    many sweeps). Resumable like any parksim sweep: finished runs are skipped.
+    many sweeps) and ``status()`` beside it, if given (work the sweep does before its runs,
+    such as refits). Resumable like any parksim sweep: finished runs are skipped.
     """
     only = frozenset(hashes) if hashes is not None else None
     from tqdm.auto import tqdm
@@ -66,6 +69,8 @@ def launch(overrides: list[str], sweep_dir: Path, total: int | None, log_path: P
                 while proc.poll() is None:
                     done = _count_runs(sweep_dir, only)
                     bar.update(max(0, (min(done, total) if total else done) - bar.n))
+                    if status is not None:
+                        bar.set_postfix_str(status())
                     time.sleep(0.5)
                 if total:
                     bar.update(max(0, min(_count_runs(sweep_dir, only), total) - bar.n))

@@ -48,6 +48,16 @@ def test_none_lists_nothing(parks, facts):
     assert not schedule(parks, facts, "none").listed.any()
 
 
+def test_the_vacating_window_is_checked_only_when_parks_are_listed():
+    """A short run without an exit list does not trip over the unused default window; a
+    strategy that lists parks still refuses a window outside the period."""
+    from sim.config import validate
+
+    validate(compose_config(["time.end=2021Q1", "exit_strategy=none"]))
+    with pytest.raises(ConfigError, match="outside the simulated period"):
+        validate(compose_config(["time.end=2021Q1", "exit_strategy=plan"]))
+
+
 def test_lowest_efficiency_takes_the_least_efficient_share(parks, facts):
     """lowest_efficiency: the lowest-tax-per-mu half of the non-integrated parks that are not
     characteristic bases."""

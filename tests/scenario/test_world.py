@@ -44,21 +44,28 @@ def test_build_world_stage_counts(small_cfg, registry):
 
 
 def test_build_world_firms_fill_park_land(small_cfg, registry):
-    """Each park's firms fill its land in use: registry land × firm_scale where it has firms."""
+    """Each park's firms fill the land they hold; held plus idle land is the registry's land in
+    use × firm_scale, and no park holds more than that."""
     w = world(small_cfg, 1, registry)
     used = np.bincount(w.firms.park, weights=w.firms.land, minlength=w.parks.n)
     np.testing.assert_allclose(used, w.parks.land_in_use0, rtol=0, atol=1e-6)
-    has = np.bincount(w.firms.park, minlength=w.parks.n) > 0
     reg_land = registry.parks["land_in_use_mu"].to_numpy(float) * 0.03
-    np.testing.assert_allclose(used[has], reg_land[has], rtol=0, atol=1e-6)
+    np.testing.assert_allclose(w.parks.land_in_use0 + w.parks.land_idle0, reg_land, atol=1e-6)
+    assert (w.parks.land_idle0 >= -1e-9).all()
     assert np.all(w.firms.land > 0)
 
 
-def test_build_world_keeps_all_registry_land(small_cfg, registry):
-    """Every park keeps its registry land in use × firm_scale in the initial world."""
-    w = world(small_cfg, 0, registry)
-    reg_land = registry.parks["land_in_use_mu"].to_numpy(float) * 0.03
-    np.testing.assert_allclose(w.parks.land_in_use0, reg_land, rtol=1e-9)
+def test_idle_land_does_not_depend_on_firm_scale(small_cfg, registry):
+    """The idle share of each park is set by expected, not drawn, plots: the same at 3% and 6%
+    of the city, and a real share (idle land is neither none nor all of it)."""
+    w1 = world(small_cfg, 1, registry)
+    cfg2 = small_cfg.copy()
+    cfg2.scenario.firm_scale = 0.06
+    w2 = world(cfg2, 1, registry)
+    share = [p.land_idle0 / (p.land_idle0 + p.land_in_use0) for p in (w1.parks, w2.parks)]
+    np.testing.assert_allclose(share[0], share[1], atol=1e-9)
+    total = w1.parks.land_idle0.sum() / (w1.parks.land_idle0 + w1.parks.land_in_use0).sum()
+    assert 0.05 < total < 0.6
 
 
 def test_build_world_scale_doubles(small_cfg, registry):
