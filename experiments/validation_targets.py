@@ -81,11 +81,12 @@ COUNTERPARTS: dict[str, tuple[str, str]] = {
     "tax_per_mu_below": (
         f"tax / land of the below-size firms in the evaluation (land ≥ "
         f"evaluation.min_land_mu_below_size), {_RATIO}",
-        "no parameter was set from it: the below-size tax factor (scenario.tax_stage_factor) "
-        "comes from the tax per kWh benchmark"),
+        "no parameter was set from it: the tax rates by revenue band (scenario.tax_regime) "
+        "come from the VAT regime"),
     "tax_per_kwh_below": (
         f"tax / electricity of the below-size firms in the evaluation, {_RATIO}",
-        "scenario.tax_stage_factor of the below-size stages (0.3) was set from it"),
+        "no parameter was set from it (it set the below-size tax factor before the tax "
+        "regime by revenue band, scenario.tax_regime, replaced it)"),
     "main_platform_land": (
         "industrial land in use on the main-platform parks (14 platforms, 2020): held by firms "
         "or idle, mu",

@@ -132,7 +132,8 @@ class Recorder:
             "firms": np.bincount(park, minlength=P).astype(float),
             "output": np.bincount(park, weights=q, minlength=P),
             "value_added": np.bincount(park, weights=q * s.va_ratio[sec], minlength=P),
-            "tax": np.bincount(park, weights=q * s.tax_rate[sec] * f.tax_eff[alive], minlength=P),
+            "tax": np.bincount(park, weights=s.tax(sec, rev) / 4.0 * f.tax_eff[alive],
+                               minlength=P),
             "jobs": np.bincount(park, weights=f.jobs[alive], minlength=P),
             # interest paid over the base rate by class (credit policy; to banks, not budgets)
             "credit_extra_interest": np.bincount(
@@ -151,7 +152,7 @@ class Recorder:
         alive = np.flatnonzero(f.alive)
         park = f.park[alive]
         county_share = m.world.sharing.by_level[:, LEVELS.index("county")]
-        part = (f.revenue[alive] / 4.0 * s.tax_rate[f.sector[alive]] * f.tax_eff[alive]
+        part = (s.tax(f.sector[alive], f.revenue[alive]) / 4.0 * f.tax_eff[alive]
                 * county_share[m.parks.county[park]])
         return quarter_flows(m.params.fiscal, part, park, f.shared_from[alive],
                              f.shared_until[alive] > step)
@@ -279,6 +280,9 @@ class Recorder:
             "firms_start": self.park_quarters[0]["firms"].astype(int),
             "firms": last["firms"].astype(int),
             "land_in_use_start_mu": self.park_quarters[0]["land_in_use_mu"],
+            # registry land in use that no firm held at the start (idle, under-used plots)
+            "land_idle_mu": (parks.land_idle0 if parks.land_idle0 is not None
+                             else np.zeros(parks.n)),
             "land_in_use_mu": last["land_in_use_mu"], "capacity_mu": last["capacity_mu"],
             "new_land_mu": last["new_land_mu"], "land_reused_mu": last["land_reused_mu"],
             "output_last_year": sum(q["output"] for q in recent) * 4 / n_year

@@ -2,7 +2,7 @@
 
 Ladder step k promotes stage k to k+1 at a yearly hazard among firms with the revenue the step
 needs, raised by the step's reward relative to the firm's profit (``subsidy.ladder_rewards``).
-The stage changes rewards and statistics, not the firm's tax rate.
+The stage changes rewards and statistics; the tax rate follows revenue (scenario.tax_regime).
 """
 
 from __future__ import annotations

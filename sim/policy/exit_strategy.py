@@ -167,7 +167,7 @@ class ParkFacts:
 def park_facts(world: World) -> ParkFacts:
     """Tax per mu and distance to the nearest main platform of each park in the initial world."""
     f, s, parks = world.firms, world.sectors, world.parks
-    tax = np.bincount(f.park, weights=s.tax_rate[f.sector] * f.tax_eff * f.revenue,
+    tax = np.bincount(f.park, weights=s.tax(f.sector, f.revenue) * f.tax_eff,
                       minlength=parks.n)
     land = parks.land_in_use0
     tpm = np.divide(tax, land, out=np.zeros(parks.n), where=land > 0)

@@ -27,7 +27,9 @@ class Config:
     role_productivity_shift: dict[str, float] = field(default_factory=dict)
     firm_dispersion: dict[str, float] = field(default_factory=dict)
     rd_stage_factor: list[float] = field(default_factory=list)
-    tax_stage_factor: list[float] = field(default_factory=list)
+    # effective tax rate relative to the sector rate by annual revenue band (the VAT regime)
+    tax_regime: dict[str, list[float]] = field(default_factory=lambda: {
+        "revenue_from": [0.0, 500.0, 2000.0], "factor": [0.3, 0.7, 1.0]})
     redraw_below_threshold: list[float] = field(default_factory=lambda: [0.5, 0.99])
     redraw_above_threshold: list[float] = field(default_factory=lambda: [1.0, 1.5])
     renter_max_land_mu: float = 3.0
@@ -52,11 +54,11 @@ def validate(cfg: Any, ctx: Any = None) -> None:
     if len(rho) != len(STAGES) or any(not -1 <= float(v) <= 1 for v in rho):
         raise ConfigError(f"scenario.land_revenue_correlation: give {len(STAGES)} values in "
                           f"[-1, 1], one per stage {list(STAGES)}")
-    for key in ("rd_stage_factor", "tax_stage_factor"):
-        vals = s[key]
-        if len(vals) != len(STAGES) or any(float(v) < 0 for v in vals):
-            raise ConfigError(f"scenario.{key}: give {len(STAGES)} values >= 0, one per stage "
-                              f"{list(STAGES)}")
+    vals = s.rd_stage_factor
+    if len(vals) != len(STAGES) or any(float(v) < 0 for v in vals):
+        raise ConfigError(f"scenario.rd_stage_factor: give {len(STAGES)} values >= 0, one per "
+                          f"stage {list(STAGES)}")
+    check_tax_regime(s.tax_regime)
     for key in ("redraw_below_threshold", "redraw_above_threshold"):
         band(s, key)
     for r in ROLES:
@@ -75,3 +77,17 @@ def band(scfg: Any, key: str) -> tuple[float, float]:
         raise ConfigError(f"scenario.{key}={b}: give [low, high] with 0 < low < high "
                           f"(multiples of the 2,000 万元 above-size threshold)")
     return b[0], b[1]
+
+
+def check_tax_regime(regime: Any) -> None:
+    """``scenario.tax_regime``: bands from 0 up, increasing, each with a factor >= 0."""
+    key = "scenario.tax_regime"
+    if set(regime) != {"revenue_from", "factor"}:
+        raise ConfigError(f"{key}: give revenue_from (万元, the bands' lower ends) and factor")
+    lo, f = [float(x) for x in regime["revenue_from"]], [float(x) for x in regime["factor"]]
+    if not lo or len(lo) != len(f):
+        raise ConfigError(f"{key}: revenue_from and factor need one value per band each")
+    if lo[0] != 0 or any(b <= a for a, b in zip(lo, lo[1:], strict=False)):
+        raise ConfigError(f"{key}.revenue_from={lo}: must start at 0 and increase")
+    if any(x < 0 for x in f):
+        raise ConfigError(f"{key}.factor={f}: values must be >= 0")

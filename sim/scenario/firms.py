@@ -80,6 +80,19 @@ class Sectors:
     rd: np.ndarray
     labour_productivity: np.ndarray  # 万元 VA per worker
     drift: np.ndarray  # annual productivity trend
+    # the tax regime: revenue bands (万元/yr, lower ends) and the factor on the sector's rate
+    # in each (scenario.tax_regime); one band at factor 1 until the scenario sets it
+    tax_from: np.ndarray = field(default_factory=lambda: np.zeros(1))
+    tax_factor: np.ndarray = field(default_factory=lambda: np.ones(1))
+
+    def tax(self, sector: np.ndarray, revenue: np.ndarray) -> np.ndarray:
+        """Tax at the sector's rate and the revenue band's factor.
+
+        Per unit of the firm multiplier ``tax_eff``, in the units of ``revenue``; annual
+        revenue sets the band.
+        """
+        band = np.searchsorted(self.tax_from, revenue, side="right") - 1
+        return self.tax_rate[sector] * self.tax_factor[band] * revenue
 
 
 def build_sectors(reg: Registry) -> Sectors:
@@ -105,7 +118,7 @@ def annual_figures(firms: Firms, sectors: Sectors, rows: np.ndarray) -> dict[str
     return {
         "revenue": rev,
         "va": s.va_ratio[sec] * rev,
-        "tax": s.tax_rate[sec] * f.tax_eff[rows] * rev,
+        "tax": s.tax(sec, rev) * f.tax_eff[rows],
         "energy": s.energy[sec] * f.energy_eff[rows] * rev,
         "emission": s.emission[sec] * f.emission_eff[rows] * rev,
         "electricity": s.electricity[sec] * f.energy_eff[rows] * rev,
@@ -129,7 +142,6 @@ class FirmDraw:
     disp_rd: float
     disp_productivity: float
     rd_stage_factor: np.ndarray
-    tax_stage_factor: np.ndarray
     above_size_threshold: float
     redraw_below_threshold: tuple[float, float]  # × threshold, for below-size draws above it
     redraw_above_threshold: tuple[float, float]  # × threshold, for above-size draws below it
@@ -153,7 +165,6 @@ def firm_draw_params(reg: Registry, scfg: Any, above_size_threshold: float) -> F
         disp_emission=float(disp["emission"]), disp_rd=float(disp["rd"]),
         disp_productivity=float(disp["productivity"]),
         rd_stage_factor=np.array([float(x) for x in scfg.rd_stage_factor]),
-        tax_stage_factor=np.array([float(x) for x in scfg.tax_stage_factor]),
         above_size_threshold=above_size_threshold,
         redraw_below_threshold=band(scfg, "redraw_below_threshold"),
         redraw_above_threshold=band(scfg, "redraw_above_threshold"),
@@ -218,7 +229,7 @@ def draw_firms(rng: np.random.Generator, park: np.ndarray, stage: np.ndarray, pa
         "park": park.astype(np.int64), "sector": sector, "stage": stage.astype(np.int64),
         "alive": np.ones(n, dtype=bool), "land": land, "scale": rev * np.exp(-z0 - shift),
         "z_level": z0, "shock": np.zeros(n), "jobs": jobs,
-        "tax_eff": fd.tax_stage_factor[stage] * lognorm(fd.disp_tax),
+        "tax_eff": lognorm(fd.disp_tax),
         "energy_eff": lognorm(fd.disp_energy),
         "emission_eff": lognorm(fd.disp_emission),
         "rd": sectors.rd[sector] * fd.rd_stage_factor[stage] * lognorm(fd.disp_rd),

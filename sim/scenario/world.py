@@ -2,12 +2,13 @@
 
 The firm population is drawn from the ladder-stage table (counts, lognormal revenue and land),
 placed in counties by their industry weight and within a county by land and role affinity, and
-fitted to each location's land in use. Everything is
-a function of the scenario config and the random generator.
+fitted to the land their expected plots need in each location; the rest of a location's land in
+use is idle. Everything is a function of the scenario config and the random generator.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +62,10 @@ def build_world(scfg: Any, rng: np.random.Generator, above_size_threshold: float
     reg = registry or load_registry(scfg.data_dir)
     scale = float(scfg.firm_scale)
     parks = build_parks(reg, scale)
-    sectors = build_sectors(reg)
+    regime = scfg.tax_regime
+    sectors = dataclasses.replace(
+        build_sectors(reg), tax_from=np.array([float(x) for x in regime["revenue_from"]]),
+        tax_factor=np.array([float(x) for x in regime["factor"]]))
     fd = firm_draw_params(reg, scfg, above_size_threshold)
     affinity = np.array([[float(x) for x in scfg.role_stage_affinity[r]] for r in ROLES])
 

@@ -133,3 +133,37 @@ def test_build_world_places_firms_by_county_industry_weight(registry):
     assert w3.firms.n == w.firms.n
     shares3 = _county_stage_shares(w3)
     assert (shares3[panan, :3] > 2 * shares[panan, :3]).all()
+
+
+# --------------------------------------------------------------------------- the tax regime
+
+
+def test_the_tax_rate_follows_the_revenue_band(small_cfg, registry):
+    """A firm pays the sector rate times its revenue band's factor: a small-scale taxpayer
+    that grows past 500 万 pays more per 万元 of revenue, and past 2,000 万 the full rate;
+    the stage does not enter."""
+    w = world(small_cfg, 1, registry)
+    s = w.sectors
+    sec = np.zeros(4, dtype=np.int64)
+    rev = np.array([499.0, 500.0, 1999.0, 2000.0])
+    per_wan = s.tax(sec, rev) / rev / s.tax_rate[0]
+    np.testing.assert_allclose(per_wan, [0.3, 0.7, 0.7, 1.0])
+    f = w.firms
+    small = f.revenue < 500
+    assert small.any() and (~small).any()
+    tax = s.tax(f.sector, f.revenue)
+    assert (tax[small] < s.tax_rate[f.sector[small]] * f.revenue[small]).all()
+
+
+@pytest.mark.parametrize("override, fragment", [
+    ("scenario.tax_regime.revenue_from=[100,500,2000]", "must start at 0 and increase"),
+    ("scenario.tax_regime.revenue_from=[0,2000,500]", "must start at 0 and increase"),
+    ("scenario.tax_regime.factor=[0.3,0.7]", "one value per band"),
+    ("scenario.tax_regime.factor=[0.3,-1,1]", "values must be >= 0"),
+])
+def test_a_bad_tax_regime_is_refused(override, fragment):
+    from sim.config import validate
+    from sim.domain import ConfigError
+
+    with pytest.raises(ConfigError, match=fragment):
+        validate(compose_config([override]))
