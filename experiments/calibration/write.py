@@ -24,14 +24,23 @@ CALIBRATED_YAML = ROOT / "configs" / "behavior" / "calibrated.yaml"
 N_DRAWS = 200
 
 
+#: what a calibration writes: left out when asking whether the inputs differ from the commit
+WRITTEN = (CALIBRATED_YAML, POSTERIOR_CSV)
+
+
 def code_version() -> str:
-    """``git describe`` of the checkout, or 'unknown'."""
+    """``git describe`` of the checkout, '-dirty' if the model's code, configs or data differ
+    from it (the calibration's own outputs aside), or 'unknown'."""
     try:
-        out = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
-                             capture_output=True, text=True, check=False).stdout.strip()
+        out = subprocess.run(["git", "describe", "--always"], cwd=ROOT, capture_output=True,
+                             text=True, check=False).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--", "sim", "agents", "configs",
+             *(f":!{p.relative_to(ROOT).as_posix()}" for p in WRITTEN)],
+            cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
     except OSError:
-        out = ""
-    return out or "unknown"
+        return "unknown"
+    return (out + "-dirty" if out and changed else out) or "unknown"
 
 
 def _digest(path: Path) -> str:
