@@ -85,11 +85,9 @@ COUNTERPARTS: dict[str, tuple[str, str]] = {
         "come from the VAT regime"),
     "tax_per_kwh_below": (
         f"tax / electricity of the below-size firms in the evaluation, {_RATIO}",
-        "no parameter was set from it (it set the below-size tax factor before the tax "
-        "regime by revenue band, scenario.tax_regime, replaced it)"),
+        "no parameter was set from it (scenario.tax_regime comes from the VAT regime)"),
     "main_platform_land": (
-        "industrial land in use on the main-platform parks (14 platforms, 2020): held by firms "
-        "or idle, mu",
+        "land in use (held by firms or idle) on the main-platform parks (14 platforms), mu",
         "parks.csv platform land was scaled to ≈160k mu after this report"),
     "micro_park_land_per_firm": (
         "mean land of the micro (规下 company) firms, mu",

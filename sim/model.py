@@ -133,7 +133,7 @@ class ParkConsolidationModel(mesa.Model):
         self.is_main = parks.is_main
         self.premium = np.where(self.is_main, p.behavior.main_platform_premium, 0.0)
         self.land_in_use = parks.land_in_use0.copy()
-        self.capacity = p.land.initial_capacity(parks)
+        self.capacity = p.land.initial_capacity(parks) + p.characteristic.renewed_land(parks)
         self.capacity0 = self.capacity.copy()
         # parks taking incoming firms (movers and entrants; incubators take their own entrants)
         self.accepts = ~(p.exit_schedule.listed | p.land.closed(parks)

@@ -280,9 +280,7 @@ class Recorder:
             "firms_start": self.park_quarters[0]["firms"].astype(int),
             "firms": last["firms"].astype(int),
             "land_in_use_start_mu": self.park_quarters[0]["land_in_use_mu"],
-            # registry land in use that no firm held at the start (idle, under-used plots)
-            "land_idle_mu": (parks.land_idle0 if parks.land_idle0 is not None
-                             else np.zeros(parks.n)),
+            "land_idle_mu": np.zeros(parks.n) if parks.land_idle0 is None else parks.land_idle0,
             "land_in_use_mu": last["land_in_use_mu"], "capacity_mu": last["capacity_mu"],
             "new_land_mu": last["new_land_mu"], "land_reused_mu": last["land_reused_mu"],
             "output_last_year": sum(q["output"] for q in recent) * 4 / n_year

@@ -20,7 +20,8 @@ def run(m: Any) -> None:
     rev = f.revenue[alive]
     # revenue a firm needs to climb from each stage (the top stage cannot climb)
     threshold = np.append(b.ladder_revenue_min, np.inf)
-    eligible = np.flatnonzero(rev >= threshold[f.stage[alive]])
+    stage = f.stage[alive]
+    eligible = np.flatnonzero((rev >= threshold[stage]) & (stage < threshold.size - 1))
     rows = alive[eligible]
     draw = m.params.streams.uniform("promotion", m.t, f.id[rows])
     k = f.stage[rows]

@@ -6,8 +6,9 @@ bases. Each follows the path of its kind (``parks.csv`` column ``kind``, :data:`
 * **特色小镇** (``characteristic_town`` → ``town``): a sector focus and land by renewal. Only
   firms of its focus sectors (the park's leading sectors) may move in (``focus_only``; the
   provincial creation rules ask that the town's own industry take most of its investment); the
-  plots its leavers vacate are renewed and let or sold again to such firms. It gets no new land
-  quota and no floor-space build-out: its capacity stays at its 2020 land in use.
+  plots its leavers vacate, and its idle plots, are renewed and let or sold again to such firms.
+  It gets no new land quota and no floor-space build-out: its capacity stays at its 2020 land in
+  use, held or idle.
 * **小微企业园** (``micro_park`` → ``micro_park``): floor space let to small renting firms
   (``renters_only``: owners cannot move in), growing by ``floor_growth`` over the first
   ``build_quarters`` quarters (the parks under construction in 2020), released by the county
@@ -100,6 +101,14 @@ class CharacteristicBases:
         if not self.enabled:
             return self.path != NO_PATH
         return self.on("incubator")
+
+    def renewed_land(self, parks: Parks) -> np.ndarray:
+        """Idle land (mu) a town renews for its focus firms at the start.
+
+        Its capacity is then its whole 2020 land in use, held or idle.
+        """
+        idle = np.zeros(parks.n) if parks.land_idle0 is None else parks.land_idle0
+        return idle * self.on("town")
 
     def path_labels(self) -> np.ndarray:
         """Each park's path ('' outside the characteristic bases), whether or not it is on."""

@@ -71,10 +71,12 @@ def test_towns_take_firms_of_their_focus_sectors_only(runs, third):
     assert focus.size > 0 and focus.all()
     free = _in_focus(sim.run([*THIRD, "characteristic.focus_only=false"], keep_model=True))
     assert free.size > focus.size and not free.all(), "without the rule towns take any sector"
-    # land by renewal: no quota, no build-out
+    # land by renewal of its 2020 land, held or idle: no quota, no build-out
     parks = runs["paths"].parks
     town = parks[parks["path"] == "town"]
-    assert (town["capacity_mu"] <= town["land_in_use_start_mu"] + 1e-9).all()
+    assert (town["capacity_mu"] <= town["land_in_use_start_mu"] + town["land_idle_mu"]
+            + 1e-9).all()
+    assert (town["land_idle_mu"] > 0).any()
 
 
 def test_incubators_incubate_and_graduates_move_up(third):
