@@ -45,11 +45,12 @@ def test_land_in_use_matches_firms(run):
 def test_no_new_land_outside_main_platforms(run):
     """After the policy starts, parks outside the main platforms get no new industrial land;
     only the small-and-micro parks and incubators gain floor space, by their build-out, for
-    renters (a 特色小镇 renews the plots its leavers vacate)."""
+    renters (a 特色小镇 renews its idle plots and the plots its leavers vacate: its 2020 land
+    in use, held or idle)."""
     m = run.model
     c = m.params.characteristic
     main, small = m.parks.is_main, c.on("micro_park") | c.on("incubator")
-    start = m.recorder.park_quarters[0]["land_in_use_mu"]
+    start = m.recorder.park_quarters[0]["land_in_use_mu"] + c.renewed_land(m.parks)
     build_out = (1 + c.floor_growth) * start
     f = m.firms
     for q in m.recorder.park_quarters:

