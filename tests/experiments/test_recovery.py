@@ -4,8 +4,9 @@ calibrate on the simulated moments from another start and on other seeds, and re
 Tolerance: every estimate within 3 of its standard errors of the truth (the sandwich's, which
 here carry only simulation noise: the data's seeds and the fit's), the fit's moments within
 their tolerances, and the standard errors smaller than the distance from start to truth for
-the constants moved by a lot (so recovery is not passed by wide intervals alone). The quick
-version runs on the small scenario (4 + 4 seeds, about 2 minutes); the slow one at city scale.
+the constants moved by a lot (so recovery is not passed by wide intervals alone; at city scale
+only, see CLEAR_SMALL). The quick version runs on the small scenario (4 + 4 seeds, about 3.5
+minutes); the slow one at city scale.
 """
 
 from __future__ import annotations
