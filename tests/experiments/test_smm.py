@@ -52,7 +52,7 @@ def test_fit_solves_the_moment_equations_and_gives_the_sandwich():
                      model.per_seed, max_iterations=20, log=lambda s: None)
     assert result.estimates["behavior.asc_move"] == pytest.approx(-5.0, abs=1e-3)
     assert result.estimates["behavior.money_coefficient"] == pytest.approx(6.0, rel=1e-3)
-    # the Jacobian is A (a linear model: forward differences are exact up to rounding)
+    # the Jacobian is A (a linear model: central differences are exact up to rounding)
     assert np.allclose(result.jacobian, a, rtol=1e-6)
     omega = np.diag(se**2 + noise.var(axis=0, ddof=1) / len(noise))
     g_inv = np.linalg.inv(a)
