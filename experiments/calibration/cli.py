@@ -27,7 +27,7 @@ from sim.domain import ConfigError
 from sim.runner.io import write_csv
 
 from ..gallery import ROOT
-from .recovery import DATA_SEEDS, recover, shifted
+from .recovery import DATA_SEEDS, FIT_SEEDS, recover, shifted
 from .write import figure, write_calibration
 
 MODES = CALIBRATION_MODES
@@ -106,10 +106,9 @@ def _recovery(targets: pd.DataFrame, start: str, overrides: list[str], m: dict, 
               jobs: int | None, t0: float) -> int:
     begin = start_values(targets, start, overrides)
     truth = shifted(begin)
-    data_seeds = DATA_SEEDS[: len(m["seeds"])]
-    print(f"parameter recovery: data on seeds {', '.join(map(str, data_seeds))}, fit on seeds "
-          f"{', '.join(map(str, m['seeds']))}; runs in {out}")
-    table, result = recover(targets, truth, begin, out, overrides, data_seeds, m["seeds"],
+    print(f"parameter recovery: data on seeds {', '.join(map(str, DATA_SEEDS))}, fit on seeds "
+          f"{', '.join(map(str, FIT_SEEDS))}; runs in {out}")
+    table, result = recover(targets, truth, begin, out, overrides, DATA_SEEDS, FIT_SEEDS,
                             m["max_iterations"], jobs)
     write_csv(table, out / "recovery.csv")
     with pd.option_context("display.width", 160):
