@@ -166,12 +166,15 @@ def experiment_sweep_params(name: str, overrides: list[str]) -> dict[str, str]:
 
 
 def _refit_status(args: list[str]):
-    """A progress-bar status counting the refits of a sweep that refits (None otherwise): its
-    refits run before its first run, and take most of its time."""
+    """A progress-bar status counting the refits a sweep that refits has made (None otherwise):
+    its refits run before its first run, and take most of its time. Refits already in the store
+    (of earlier runs, or of an earlier model) are not counted."""
     stores = [a.split("=", 1)[1] for a in args if a.startswith("calibration.store=")]
     if "calibration.refit=true" not in args or not stores:
         return None
-    return lambda: f"refits made {refit.made(Path(stores[-1]))}"
+    store = Path(stores[-1])
+    before = refit.made(store)
+    return lambda: f"refits made {refit.made(store) - before}"
 
 
 def multirun(ctx: Context, overrides: list[str] = (), total: int | None = None,

@@ -146,3 +146,20 @@ def test_runtimes_of_experiments_not_run_keep_their_rows(tmp_path):
     merged = runtimes_table(tmp_path, previous).splitlines()
     assert merged[2:] == ["| validation | 10 | 2 | 0.5 | ok |", "| baseline | 1,234 | 0 | 1.5 | ok |"]
     assert merged[1] == "|---|---:|---:|---:|---|"
+
+
+def test_refit_status_counts_the_refits_this_sweep_makes(tmp_path):
+    """The progress bar's refit count leaves out refits already in the store."""
+    from experiments.gallery import _refit_status
+    from sim.calibration.refit import DONE
+
+    def finish(name):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / DONE).write_text("{}")
+
+    finish("refit-old")
+    status = _refit_status(["calibration.refit=true", f"calibration.store={tmp_path}"])
+    assert status() == "refits made 0"
+    finish("refit-new")
+    assert status() == "refits made 1"
+    assert _refit_status([f"calibration.store={tmp_path}"]) is None
