@@ -161,6 +161,8 @@ def _check(cfg: Any, b: Any) -> None:
     check_range(cfg, "behavior.productivity_rho", 0, 1)
     # a quarterly log shock: wider than the schema's log spread overflows revenue
     check_range(cfg, "behavior.productivity_sigma", 0, MAX_LOG_SPREAD)
+    # a log productivity gain: wider than the schema's log spread overflows revenue
+    check_range(cfg, "behavior.upgrade_gain", 0, MAX_LOG_SPREAD)
     check_range(cfg, "behavior.upgrade_energy_cut", 0, 1)
     check_range(cfg, "behavior.upgrade_gain_decay", 0, 1)
     check_range(cfg, "behavior.entry_above_size_share", 0, 1)

@@ -216,8 +216,15 @@ def code_fingerprint() -> str:
 
 def explain_config_exception(exc: BaseException) -> str:
     """One line for a Hydra/OmegaConf composition error: the key and what is allowed."""
+    from hydra.errors import OverrideParseException
     from omegaconf.errors import ConfigAttributeError, ConfigKeyError, ValidationError
 
+    parse = next((e for e in (exc, exc.__cause__) if isinstance(e, OverrideParseException)), None)
+    if parse is not None:  # the grammar's message alone does not say which override
+        msg = " ".join(parse.message.split()).split(" See https")[0]
+        msg = msg.removeprefix(f"Error parsing override '{parse.override}' ")
+        return (f"override '{parse.override}': {msg}; quote a value with special characters "
+                "(key='\"a)b\"'), https://hydra.cc/docs/1.2/advanced/override_grammar/basic")
     cause = exc.__cause__ or exc
     text = str(exc)
     key = getattr(cause, "full_key", None)

@@ -17,7 +17,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from ..calibration import refit
-from ..config import register_configs
+from ..config import explain_config_exception, register_configs
 from ..domain import ConfigError
 from ..runner.simulation import simulate, write_run
 from ..runner.summary import format_summary
@@ -84,7 +84,7 @@ def _user_overrides(argv: list[str]) -> tuple[list[list[str]], bool] | None:
             else:
                 first.append(o.input_line)
     except HydraException as exc:
-        fail(ConfigError(" ".join(str(exc).split())))
+        fail(ConfigError(explain_config_exception(exc)))
     except ConfigError as exc:
         fail(exc)
     variants = [first[:i] + [f"{key}={v}"] + first[i + 1:]

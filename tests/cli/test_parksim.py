@@ -75,6 +75,8 @@ def test_console_script(tmp_path):
     ("driver=agent", "driver='agent'"),
     ("seed=x", "seed"),
     ("scenario.firm_scale=0", "scenario.firm_scale=0 is out of range"),
+    ("behavior.upgrade_gain=800", "behavior.upgrade_gain=800 is out of range"),
+    ("exit_strategy.name=0)0", "override 'exit_strategy.name=0)0': mismatched input ')'"),
 ])
 def test_bad_input_is_one_clear_line(tmp_path, override, fragment):
     """Bad config stops before the run: one line naming the key, exit 2, no traceback, no files."""
@@ -105,6 +107,7 @@ def test_bad_data_dir_is_reported(tmp_path):
 @pytest.mark.parametrize("sweep, fragment", [
     ("subsidy.relocaton_per_mu=1,2", "unknown config key 'subsidy.relocaton_per_mu'"),
     ("exit_strategy=plan,nope", "exit_strategy=nope: unknown option"),
+    ("seed=0,1)", "override 'seed=0,1)': extraneous input ')'"),
     ("seed=0,x", None),  # a wrong type in a later value: Hydra's own check, still no run
 ])
 def test_bad_multirun_input_stops_before_any_run(tmp_path, sweep, fragment):
