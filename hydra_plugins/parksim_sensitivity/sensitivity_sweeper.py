@@ -30,7 +30,7 @@ class SensitivitySweeperConf:
                      "SensitivitySweeper")
     method: str = "sobol"  # sobol | morris
     n: int = 64  # Saltelli base sample (power of 2) or number of Morris trajectories
-    params: Dict[str, Any] = field(default_factory=dict)  # config key -> [low, high]
+    params: Dict[str, Any] = field(default_factory=dict)  # key -> [low, high] or posterior_90
     only: List[str] = field(default_factory=list)  # analyse only these of params (empty: all)
     outputs: List[str] = field(default_factory=list)  # dotted paths into each job's result
     replicates: int = 1  # runs per sample point (replicate=0..R-1), outputs averaged
@@ -106,7 +106,9 @@ class SensitivitySweeper(Sweeper):
         if sweeps:
             raise ValueError(f"the sensitivity sweeper samples its own points: remove the "
                              f"sweep override(s) {sweeps}")
-        prob = S.problem(self.params)
+        from sim.behavior import posterior_path, read_draws
+
+        prob = S.problem(self.params, lambda: read_draws(posterior_path(self.config)))
         x = S.sample(self.method, prob, self.n, self.seed, self.calc_second_order,
                      self.num_levels)
         sweep_dir = Path(str(self.config.hydra.sweep.dir))

@@ -7,6 +7,7 @@ configured and through the sweep's run store (so it inherits resume and failure 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -17,16 +18,39 @@ from ..runner.io import atomic_write
 METHODS = ("sobol", "morris")
 
 
-def problem(params: dict[str, list[float]]) -> dict:
-    """A SALib problem from ``{config key: [low, high]}``."""
+POSTERIOR_RANGE = "posterior_90"  # a behavioural parameter's range: 5-95% of the fit's draws
+
+
+def problem(params: dict[str, list[float] | str],
+            draws: Callable[[], pd.DataFrame] | None = None) -> dict:
+    """A SALib problem from ``{config key: [low, high] or "posterior_90"}``.
+
+    ``posterior_90`` ranges a fitted behavioural parameter (``behavior.<name>``) over the 5-95%
+    quantiles of its column in the calibration's draws (``draws()``), so the range follows the
+    fit in force instead of a copy of its interval.
+    """
     names = list(params)
     bounds = []
     for k in names:
-        lo, hi = (float(x) for x in params[k])
+        if params[k] == POSTERIOR_RANGE:
+            lo, hi = _posterior_range(k, draws)
+        else:
+            lo, hi = (float(x) for x in params[k])
         if not hi > lo:
             raise ValueError(f"hydra.sweeper.params.{k}: need [low, high] with low < high")
         bounds.append([lo, hi])
     return {"num_vars": len(names), "names": names, "bounds": bounds}
+
+
+def _posterior_range(key: str, draws: Callable[[], pd.DataFrame] | None) -> tuple[float, float]:
+    table = draws() if draws is not None else None
+    column = key.removeprefix("behavior.")
+    if table is None or not key.startswith("behavior.") or column not in table.columns:
+        fitted = [] if table is None else [f"behavior.{c}" for c in table.columns if c != "draw"]
+        raise ValueError(f"hydra.sweeper.params.{key}: {POSTERIOR_RANGE} is allowed only for "
+                         f"the fitted parameters {fitted}")
+    lo, hi = np.quantile(table[column].to_numpy(float), [0.05, 0.95])
+    return float(lo), float(hi)
 
 
 def sample(method: str, prob: dict, n: int, seed: int, calc_second_order: bool = False,

@@ -48,6 +48,37 @@ def test_bad_range_is_refused():
         S.problem({"a": [1, 1]})
 
 
+def test_posterior_range_is_the_draws_5_to_95_percent():
+    """posterior_90 ranges a fitted parameter over its draws' 5-95% quantiles, and a parameter
+    the fit does not draw is refused, naming the fitted ones."""
+    draws = pd.DataFrame({"draw": range(101), "money_coefficient": np.linspace(2.0, 12.0, 101)})
+    prob = S.problem({"behavior.money_coefficient": "posterior_90", "x": [0, 1]}, lambda: draws)
+    assert prob["bounds"] == [pytest.approx([2.5, 11.5]), [0.0, 1.0]]
+    with pytest.raises(ValueError, match=r"distance_per_10km.*\['behavior.money_coefficient'\]"):
+        S.problem({"behavior.distance_per_10km": "posterior_90"}, lambda: draws)
+
+
+def test_the_behaviour_design_ranges_over_the_fit_in_force():
+    """The sensitivity experiment's money coefficient spans the 5-95% of the calibration's
+    draws, which lie around the fitted value of configs/behavior/calibrated.yaml."""
+    from sim.behavior import POSTERIOR_CSV, read_draws
+    from sim.config import compose_config
+
+    ranges = yaml_params()
+    assert ranges["behavior.money_coefficient"] == S.POSTERIOR_RANGE
+    (lo, hi), = S.problem({"behavior.money_coefficient": S.POSTERIOR_RANGE},
+                          lambda: read_draws(POSTERIOR_CSV))["bounds"]
+    fitted = compose_config([]).behavior.money_coefficient
+    assert lo < 0.75 * fitted and hi > 1.25 * fitted
+
+
+def yaml_params() -> dict:
+    import yaml
+
+    path = Path(__file__).parents[2] / "configs" / "hydra" / "sweeper" / "sensitivity.yaml"
+    return yaml.safe_load(path.read_text())["params"]
+
+
 @pytest.mark.parametrize("method", ["sobol", "morris"])
 def test_sweeper_plugin_on_a_linear_function(tmp_path, method):
     """hydra/sweeper=parksim_sensitivity runs the samples as jobs and writes the indices.
