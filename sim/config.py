@@ -240,6 +240,9 @@ def explain_config_exception(exc: BaseException) -> str:
         return f"unknown config key '{key}'{hint}"
     if isinstance(cause, ValidationError) and key:
         msg = str(cause).splitlines()[0]
+        merging = re.fullmatch(r"Error merging override (\S+)", text.strip())
+        if merging and not merging.group(1).lstrip("+~").startswith(f"{key}="):
+            return f"override '{merging.group(1)}': {msg}"  # the key is the node's, not the path
         return f"{key}: {msg}"
     m = re.search(r"Could not find '(.+)/([^/']+)'.*?Available options in '[^']+':\n(.*?)"
                   r"(?:\nConfig search path|$)", text, re.S)

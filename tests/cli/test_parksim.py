@@ -76,6 +76,8 @@ def test_console_script(tmp_path):
     ("seed=x", "seed"),
     ("scenario.firm_scale=0", "scenario.firm_scale=0 is out of range"),
     ("behavior.upgrade_gain=800", "behavior.upgrade_gain=800 is out of range"),
+    ("+scenario.role_stage_affinity.A=nan",
+     "override '+scenario.role_stage_affinity.A=nan': Invalid value assigned"),
     ("exit_strategy.name=0)0", "override 'exit_strategy.name=0)0': mismatched input ')'"),
 ])
 def test_bad_input_is_one_clear_line(tmp_path, override, fragment):
