@@ -35,9 +35,13 @@ def problem(params: dict[str, list[float] | str],
         if params[k] == POSTERIOR_RANGE:
             lo, hi = _posterior_range(k, draws)
         else:
-            lo, hi = (float(x) for x in params[k])
+            try:
+                lo, hi = (float(x) for x in params[k])
+            except (TypeError, ValueError):
+                lo = hi = float("nan")
         if not hi > lo:
-            raise ValueError(f"hydra.sweeper.params.{k}: need [low, high] with low < high")
+            raise ValueError(f"hydra.sweeper.params.{k}={params[k]}: need [low, high] with "
+                             f"low < high, or {POSTERIOR_RANGE}")
         bounds.append([lo, hi])
     return {"num_vars": len(names), "names": names, "bounds": bounds}
 

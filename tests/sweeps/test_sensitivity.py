@@ -44,8 +44,9 @@ def test_morris_separates_inert_parameter():
 
 def test_bad_range_is_refused():
     """A parameter range must be [low, high] with low < high."""
-    with pytest.raises(ValueError, match="low < high"):
-        S.problem({"a": [1, 1]})
+    for bad in ([1, 1], "posterior", [1, "x"], [0, 1, 2]):
+        with pytest.raises(ValueError, match="low < high, or posterior_90"):
+            S.problem({"a": bad})
 
 
 def test_posterior_range_is_the_draws_5_to_95_percent():
