@@ -41,7 +41,8 @@ def test_run_identity_covers_input_files_and_code(tmp_path):
     the custom list gets a new run, not the old one) and the model's code."""
     import shutil
 
-    from sim.config import code_fingerprint, compose_config, config_hash
+    from sim.config import compose_config
+    from sim.identity import code_fingerprint, config_hash
     from sim.scenario import DATA_DIR
 
     csv = tmp_path / "list.csv"

@@ -10,7 +10,8 @@ import pytest
 
 import sim
 from sim.behavior import POSTERIOR_CSV, effective
-from sim.config import check_config, compose_config, config_hash
+from sim.config import check_config, compose_config
+from sim.identity import config_hash
 
 SHORT = ["scenario=small", "scenario.firm_scale=0.02", "time.end=2021Q4",
          "output.firms_table=false"]

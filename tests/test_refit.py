@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from sim.calibration import load_targets, refit, run_moments
-from sim.config import compose_config, config_hash
+from sim.config import compose_config
 from sim.domain import ConfigError
+from sim.identity import config_hash
 
 STORE = "calibration.store={}"
 FITTED = list(load_targets()["parameter"])

@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..config import compose_config, config_hash
+from ..config import compose_config
+from ..identity import config_hash
 from ..sweeps.launch import launch
 from ..sweeps.store import RUNS
 from .moments import mean_moments, moments_of_run_dir

@@ -32,7 +32,8 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
-from ..config import CALIBRATION_MODES, check_refit, code_fingerprint, compose_config, input_digests
+from ..config import CALIBRATION_MODES, check_refit, compose_config
+from ..identity import code_fingerprint, input_digests
 from ..runner.io import write_json
 from .evaluate import BASE, Evaluator
 from .moments import TARGETS_CSV, load_targets

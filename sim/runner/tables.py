@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from ..config import code_fingerprint, config_hash
 from ..domain import CLASSES, LADDER_STEPS, ROLES, STAGES, YI
+from ..identity import code_fingerprint, config_hash
 from ..model import ParkConsolidationModel
 from ..phases.decisions import land_price_elasticity
 from ..policy.characteristic import PATHS

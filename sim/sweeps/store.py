@@ -23,8 +23,8 @@ import yaml
 from hydra.errors import CompactHydraException
 from omegaconf import DictConfig
 
-from ..config import config_hash
 from ..domain import ConfigError
+from ..identity import config_hash
 from ..runner.io import write_json
 from ..runner.simulation import simulate, write_run
 
