@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from hydra.core.config_store import ConfigStore
 from hydra.core.plugins import Plugins
+from hydra.errors import CompactHydraException
 from hydra.plugins.sweeper import Sweeper
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig, OmegaConf
@@ -61,6 +62,10 @@ def _dig(result: Any, path: str) -> float:
     return float(node)
 
 
+class SweepDeclarationError(CompactHydraException):
+    """A wrong range, output or override of a sensitivity sweep (reported in one line)."""
+
+
 class SensitivitySweeper(Sweeper):
     def __init__(self, method: str, n: int, params: dict, only: list, outputs: list,
                  replicates: int,
@@ -94,10 +99,11 @@ class SensitivitySweeper(Sweeper):
         self.launcher = Plugins.instance().instantiate_launcher(
             hydra_context=hydra_context, task_function=task_function, config=config)
 
-    def sweep(self, arguments: List[str]) -> Any:
+    def _problem(self, arguments: List[str]) -> dict:
+        """The SALib problem of the declared ranges; ValueError naming what is wrong."""
+        from sim.behavior import posterior_path, read_draws
         from sim.sweeps import sensitivity as S
 
-        assert self.config is not None and self.launcher is not None
         if not self.params:
             raise ValueError("hydra.sweeper.params: declare at least one {key: [low, high]}")
         if not self.outputs:
@@ -106,9 +112,16 @@ class SensitivitySweeper(Sweeper):
         if sweeps:
             raise ValueError(f"the sensitivity sweeper samples its own points: remove the "
                              f"sweep override(s) {sweeps}")
-        from sim.behavior import posterior_path, read_draws
+        return S.problem(self.params, lambda: read_draws(posterior_path(self.config)))
 
-        prob = S.problem(self.params, lambda: read_draws(posterior_path(self.config)))
+    def sweep(self, arguments: List[str]) -> Any:
+        from sim.sweeps import sensitivity as S
+
+        assert self.config is not None and self.launcher is not None
+        try:
+            prob = self._problem(arguments)
+        except ValueError as exc:  # a user's declaration: one line, no traceback
+            raise SweepDeclarationError(str(exc)) from None
         x = S.sample(self.method, prob, self.n, self.seed, self.calc_second_order,
                      self.num_levels)
         sweep_dir = Path(str(self.config.hydra.sweep.dir))

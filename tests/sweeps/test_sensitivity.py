@@ -80,6 +80,23 @@ def yaml_params() -> dict:
     return yaml.safe_load(path.read_text())["params"]
 
 
+@pytest.mark.parametrize("declaration, fragment", [
+    (["+hydra.sweeper.params.x1=[1,1]", "hydra.sweeper.outputs=[y]"],
+     "hydra.sweeper.params.x1=[1, 1]: need [low, high] with low < high"),
+    (["+hydra.sweeper.params.x1=[0,1]"], "hydra.sweeper.outputs: name at least one output"),
+])
+def test_a_wrong_declaration_is_one_line_before_any_job(tmp_path, declaration, fragment):
+    """A wrong range or a missing output stops the sweep in one line, no traceback, no job."""
+    out = tmp_path / "gsa"
+    p = subprocess.run(
+        [sys.executable, str(APP), "-m", "hydra/sweeper=parksim_sensitivity",
+         "hydra/launcher=basic", f"hydra.sweep.dir={out}", *declaration, *QUIET],
+        capture_output=True, text=True, timeout=600)
+    assert p.returncode != 0
+    assert fragment in p.stderr and "Traceback" not in p.stderr, p.stderr[-2000:]
+    assert not list(out.glob("*/"))
+
+
 @pytest.mark.parametrize("method", ["sobol", "morris"])
 def test_sweeper_plugin_on_a_linear_function(tmp_path, method):
     """hydra/sweeper=parksim_sensitivity runs the samples as jobs and writes the indices.
