@@ -201,8 +201,11 @@ def draw_firms(rng: np.random.Generator, park: np.ndarray, stage: np.ndarray, pa
     rev = np.where((stage <= MICRO) & (rev >= thr), thr * rng.uniform(lo, hi, n), rev)
     lo, hi = fd.redraw_above_threshold
     rev = np.where((stage >= ABOVE_SIZE) & (rev < thr), thr * rng.uniform(lo, hi, n), rev)
-    rho = fd.land_revenue_correlation[stage]  # larger firms occupy more land
-    z_land = rho * z_rev + np.sqrt(1 - rho**2) * rng.standard_normal(n)
+    # larger firms occupy more land: land follows the revenue the firm has, after the redraw
+    # (a draw redrawn across the threshold keeps no land of the revenue it lost)
+    z_kept = (np.log(rev) - np.log(fd.revenue_median[stage])) / fd.revenue_sigma[stage]
+    rho = fd.land_revenue_correlation[stage]
+    z_land = rho * z_kept + np.sqrt(1 - rho**2) * rng.standard_normal(n)
     land = np.exp(np.log(fd.land_median[stage]) + fd.land_sigma[stage] * z_land)
 
     # sector: a share from the park's leading sectors, the rest from the city-wide mix
