@@ -19,7 +19,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from sim.calibration.evaluate import Evaluator
+from sim.calibration.evaluate import Evaluator, InputsChanged
 from sim.calibration.moments import load_targets
 from sim.calibration.smm import fit
 from sim.config import CALIBRATION_MODES, compose_config
@@ -72,14 +72,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"calibrate: {exc}", file=sys.stderr)
         return 2
     t0 = time.perf_counter()
-    if a.recovery:
-        return _recovery(targets, a.start, overrides, m, out / "recovery", a.jobs, t0)
     how = (f"{mode}: {' '.join(overrides) or 'city scale'}, seeds "
            f"{', '.join(map(str, m['seeds']))}")
-    print(f"calibrating {len(targets)} parameters to {len(targets)} moments ({how}); "
-          f"runs in {out}")
-    ev = Evaluator(out, tuple(m["seeds"]), overrides, a.jobs)
-    result = fit(targets, start, ev, ev.per_seed, m["max_iterations"])
+    try:
+        if a.recovery:
+            return _recovery(targets, a.start, overrides, m, out / "recovery", a.jobs, t0)
+        print(f"calibrating {len(targets)} parameters to {len(targets)} moments ({how}); "
+              f"runs in {out}")
+        ev = Evaluator(out, tuple(m["seeds"]), overrides, a.jobs)
+        result = fit(targets, start, ev, ev.per_seed, m["max_iterations"])
+    except InputsChanged as exc:  # nothing written: the fit tables and config come after
+        print(f"calibrate: {exc}", file=sys.stderr)
+        return 2
     minutes = (time.perf_counter() - t0) / 60
     write_csv(result.table, out / "fit.csv")
     fig = figure(result, f"Calibration ({how}): {result.evaluations} points")

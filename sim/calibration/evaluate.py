@@ -32,6 +32,15 @@ BASE = ["exit_strategy=none", "behavior=default", "output.firms_table=false",
         "~hydra.callbacks.collect", "sweep.shared=true"]
 
 
+class InputsChanged(ValueError):
+    """The model's input files or code changed while a batch ran, so its runs went elsewhere.
+
+    A run is named by the hash of its config, the contents of its input files and the code;
+    the names are computed before a batch is launched, so an edit during the batch files the
+    runs under other names and mixes two models in one fit.
+    """
+
+
 @dataclass
 class Evaluator:
     """Moments of parameter points, each the mean over ``seeds`` (common random numbers)."""
@@ -63,9 +72,13 @@ class Evaluator:
         if self.jobs:
             args.append(f"hydra.launcher.n_jobs={self.jobs}")
         run = [o for o in common if not o.lstrip("~").startswith("hydra")]
-        hashes = [[config_hash(compose_config([*run, f"behavior.posterior_file={path}",
-                                               f"seed={s}"])) for s in self.seeds]
-                  for path in paths]
+
+        def run_hashes() -> list[list[str]]:
+            return [[config_hash(compose_config([*run, f"behavior.posterior_file={path}",
+                                                 f"seed={s}"])) for s in self.seeds]
+                    for path in paths]
+
+        hashes = run_hashes()
         flat = [h for row in hashes for h in row]
         self.runs += len(flat)
         missing = [h for h in flat if not (self.directory / RUNS / h / "summary.json").exists()]
@@ -74,12 +87,17 @@ class Evaluator:
             log = self.directory / "logs" / f"batch-{self.batches:03d}.log"
             launch(args, self.directory, len(flat), log, hashes=flat,
                    desc=f"{len(points)} point(s) × {len(self.seeds)} seeds")
+            if run_hashes() != hashes:
+                raise InputsChanged(
+                    f"the input files or the code changed while the runs in {self.directory} "
+                    "were made, so they belong to another model; run the command again")
         for point, row in zip(points, hashes, strict=True):
             per_seed = []
             for h in row:
                 run_dir = self.directory / RUNS / h
                 if not (run_dir / "summary.json").exists():
-                    raise RuntimeError(f"run {h} did not finish; see {run_dir / 'run.json'}")
+                    raise RuntimeError(f"run {h} did not finish; see {run_dir / 'run.json'} "
+                                       f"or the batch log in {self.directory / 'logs'}")
                 per_seed.append(moments_of_run_dir(run_dir))
             self._cache[_key(point)] = (mean_moments(per_seed), per_seed)
 
